@@ -1,0 +1,7 @@
+package org.opensearch.dataprepper.model.configuration;
+
+public interface PipelineDescription {
+    String getPipelineName();
+
+    int getNumberOfProcessWorkers();
+}

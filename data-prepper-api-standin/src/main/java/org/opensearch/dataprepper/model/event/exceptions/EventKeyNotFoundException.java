@@ -1,0 +1,7 @@
+package org.opensearch.dataprepper.model.event.exceptions;
+
+public class EventKeyNotFoundException extends RuntimeException {
+    public EventKeyNotFoundException(final String message) {
+        super(message);
+    }
+}

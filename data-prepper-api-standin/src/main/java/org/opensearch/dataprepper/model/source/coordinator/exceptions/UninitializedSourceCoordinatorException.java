@@ -1,0 +1,7 @@
+package org.opensearch.dataprepper.model.source.coordinator.exceptions;
+
+public class UninitializedSourceCoordinatorException extends RuntimeException {
+    public UninitializedSourceCoordinatorException(final String message) {
+        super(message);
+    }
+}
