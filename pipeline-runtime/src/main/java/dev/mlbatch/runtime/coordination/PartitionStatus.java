@@ -1,0 +1,8 @@
+package dev.mlbatch.runtime.coordination;
+
+public enum PartitionStatus {
+    UNASSIGNED,
+    ASSIGNED,
+    CLOSED,
+    COMPLETED
+}

@@ -1,0 +1,195 @@
+package dev.mlbatch.runtime.coordination;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * Partitions of every coordinated source of this runtime, indexed for fast acquisition, optionally backed by a
+ * {@link PartitionJournal} so that completed partitions stay completed across restarts. This runtime is the only
+ * node, so partitions a previous run held are free again as soon as the store is reopened.
+ */
+public final class PartitionStore implements AutoCloseable {
+    private final Map<String, SourceIndex> sources = new HashMap<>();
+    private final Map<String, Map<String, Object>> globalStates = new HashMap<>();
+    private final PartitionJournal journal;
+
+    private PartitionStore(final PartitionJournal journal) {
+        this.journal = journal;
+    }
+
+    public static PartitionStore inMemory() {
+        return new PartitionStore(null);
+    }
+
+    public static PartitionStore durable(final Path file) {
+        final PartitionStore store = new PartitionStore(new PartitionJournal(file));
+        store.journal.replay(new PartitionJournal.Replay() {
+            @Override
+            public void partition(final PartitionRecord record) {
+                store.index(record.sourceId()).records.put(record.partitionKey(), record);
+            }
+
+            @Override
+            public void globalState(final String sourceId, final Map<String, Object> state) {
+                store.globalStates.put(sourceId, state == null ? new LinkedHashMap<>() : new LinkedHashMap<>(state));
+            }
+        });
+        final List<PartitionRecord> all = new ArrayList<>();
+        for (final SourceIndex index : store.sources.values()) {
+            for (final Map.Entry<String, PartitionRecord> entry : index.records.entrySet()) {
+                PartitionRecord record = entry.getValue();
+                if (record.status() == PartitionStatus.ASSIGNED) {
+                    record = record.withStatus(PartitionStatus.UNASSIGNED, null, null, null);
+                    entry.setValue(record);
+                }
+                index.schedule(record);
+                all.add(record);
+            }
+        }
+        store.journal.compactAndOpen(all, store.globalStates);
+        return store;
+    }
+
+    private SourceIndex index(final String sourceId) {
+        return sources.computeIfAbsent(sourceId, id -> new SourceIndex());
+    }
+
+    public synchronized Optional<PartitionRecord> get(final String sourceId, final String partitionKey) {
+        return Optional.ofNullable(index(sourceId).records.get(partitionKey));
+    }
+
+    /** Creates the partitions that do not exist yet, whatever the status of those that do; returns how many. */
+    public synchronized int createIfAbsent(final String sourceId, final List<String> partitionKeys) {
+        final SourceIndex index = index(sourceId);
+        final List<PartitionRecord> created = new ArrayList<>();
+        for (final String key : partitionKeys) {
+            if (!index.records.containsKey(key)) {
+                final PartitionRecord record = PartitionRecord.unassigned(sourceId, key);
+                index.records.put(key, record);
+                index.ready.add(key);
+                created.add(record);
+            }
+        }
+        if (journal != null && !created.isEmpty()) {
+            journal.append(created);
+        }
+        return created.size();
+    }
+
+    public synchronized void put(final PartitionRecord record) {
+        final SourceIndex index = index(record.sourceId());
+        index.records.put(record.partitionKey(), record);
+        index.schedule(record);
+        if (journal != null) {
+            journal.append(List.of(record));
+        }
+    }
+
+    /** Takes the next partition that is free now, assigning it to {@code owner} until {@code leaseUntil}. */
+    public synchronized Optional<PartitionRecord> acquire(final String sourceId, final String owner, final Instant now, final Instant leaseUntil) {
+        final SourceIndex index = index(sourceId);
+        index.promoteDue(now);
+        String key;
+        while ((key = index.ready.poll()) != null) {
+            final PartitionRecord record = index.records.get(key);
+            if (record != null && (record.status() == PartitionStatus.UNASSIGNED || record.status() == PartitionStatus.CLOSED)
+                    && (record.availableAfter() == null || !record.availableAfter().isAfter(now))) {
+                final PartitionRecord assigned = record.withStatus(PartitionStatus.ASSIGNED, owner, leaseUntil, null);
+                put(assigned);
+                return Optional.of(assigned);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public synchronized boolean hasAvailable(final String sourceId, final Instant now) {
+        final SourceIndex index = index(sourceId);
+        index.promoteDue(now);
+        return !index.ready.isEmpty();
+    }
+
+    public synchronized Map<String, Object> globalState(final String sourceId) {
+        return new LinkedHashMap<>(globalStates.getOrDefault(sourceId, Map.of()));
+    }
+
+    public synchronized void putGlobalState(final String sourceId, final Map<String, Object> state) {
+        final Map<String, Object> copy = new LinkedHashMap<>(state);
+        if (copy.equals(globalStates.get(sourceId))) {
+            return;
+        }
+        globalStates.put(sourceId, copy);
+        if (journal != null) {
+            journal.appendGlobalState(sourceId, copy);
+        }
+    }
+
+    public synchronized Map<PartitionStatus, Integer> countByStatus(final String sourceId) {
+        final Map<PartitionStatus, Integer> counts = new EnumMap<>(PartitionStatus.class);
+        for (final PartitionRecord record : index(sourceId).records.values()) {
+            counts.merge(record.status(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    /** One source's partitions: ready now, waiting for a time (closed, delayed give-up), or leased. */
+    private static final class SourceIndex {
+        private final Map<String, PartitionRecord> records = new HashMap<>();
+        private final ArrayDeque<String> ready = new ArrayDeque<>();
+        private final PriorityQueue<PartitionRecord> waiting = new PriorityQueue<>(Comparator.comparing(SourceIndex::dueTime));
+
+        private static Instant dueTime(final PartitionRecord record) {
+            return record.status() == PartitionStatus.ASSIGNED ? record.leaseUntil() : record.availableAfter();
+        }
+
+        void schedule(final PartitionRecord record) {
+            switch (record.status()) {
+                case UNASSIGNED, CLOSED -> {
+                    if (record.availableAfter() == null) {
+                        ready.add(record.partitionKey());
+                    } else {
+                        waiting.add(record);
+                    }
+                }
+                case ASSIGNED -> {
+                    if (record.leaseUntil() != null) {
+                        waiting.add(record);
+                    }
+                }
+                case COMPLETED -> {
+                }
+            }
+        }
+
+        /** Moves partitions whose wait is over (or whose lease lapsed) to the ready queue; stale entries are skipped. */
+        void promoteDue(final Instant now) {
+            while (!waiting.isEmpty() && !dueTime(waiting.peek()).isAfter(now)) {
+                final PartitionRecord due = waiting.poll();
+                final PartitionRecord current = records.get(due.partitionKey());
+                if (current == null || !current.equals(due)) {
+                    continue;
+                }
+                if (current.status() == PartitionStatus.ASSIGNED) {
+                    records.put(current.partitionKey(), current.withStatus(PartitionStatus.UNASSIGNED, null, null, null));
+                }
+                ready.add(current.partitionKey());
+            }
+        }
+    }
+}
