@@ -45,7 +45,8 @@ public final class PluginRegistry {
         try (ScanResult scan = new ClassGraph().overrideClassLoaders(classLoader).enableAnnotationInfo()
                 .acceptPackages(packages.toArray(String[]::new)).scan()) {
             for (final ClassInfo info : scan.getClassesWithAnnotation(DataPrepperPlugin.class.getName())) {
-                final Class<?> pluginClass = info.loadClass();
+                // Load through the given loader, not ClassGraph's own: its loader dies with the scan result.
+                final Class<?> pluginClass = loadClass(info.getName(), classLoader);
                 final DataPrepperPlugin annotation = pluginClass.getAnnotation(DataPrepperPlugin.class);
                 final Map<String, Class<?>> named = byType.computeIfAbsent(annotation.pluginType(), t -> new HashMap<>());
                 final List<String> names = new ArrayList<>();
@@ -65,6 +66,14 @@ public final class PluginRegistry {
         }
         LOG.debug("Plugins found in {}: {}", packages, byType);
         return new PluginRegistry(byType);
+    }
+
+    private static Class<?> loadClass(final String name, final ClassLoader classLoader) {
+        try {
+            return Class.forName(name, false, classLoader);
+        } catch (final ClassNotFoundException e) {
+            throw new IllegalStateException("Plugin class " + name + " was found by the scan but cannot be loaded", e);
+        }
     }
 
     private static Set<String> pluginPackages(final ClassLoader classLoader) {

@@ -1,0 +1,16 @@
+package dev.mlbatch.stack;
+
+/**
+ * The fixed credentials of the local stack. They open only the local S3, the local model service
+ * and the SigV4 gateway on 127.0.0.1; they are not AWS credentials and are published on purpose.
+ */
+public final class LocalCredentials {
+
+    public static final String ACCESS_KEY_ID = "AKIAMLBATCHLOCAL0001";
+    public static final String SECRET_ACCESS_KEY = "mlbatch-local-secret-key-not-for-aws";
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT_ID = "123456789012";
+
+    private LocalCredentials() {
+    }
+}

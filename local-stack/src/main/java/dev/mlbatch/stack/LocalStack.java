@@ -1,0 +1,136 @@
+package dev.mlbatch.stack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.stack.ml.ConnectorSetup;
+import dev.mlbatch.stack.model.ModelServiceConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The Java handle on the local stack for tests and tools of any module.
+ *
+ * <p>{@link #startForTests()} reuses the stack that {@code .mlbatch/stack.env} describes when it is
+ * healthy and set up, otherwise starts it (and runs {@code setup}). The stack outlives the JVM, so
+ * every test class of every module shares one stack; a file lock makes concurrent starts safe.
+ * Stop it with {@code ./mlbatch stack down}. With system property
+ * {@code mlbatch.stack.stopAfterTests=true}, a JVM that had to start the stack stops it on exit.
+ */
+public final class LocalStack {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalStack shared;
+
+    private final StackEnv env;
+
+    private LocalStack(StackEnv env) {
+        this.env = env;
+    }
+
+    public static synchronized LocalStack startForTests() {
+        if (shared != null && StackLauncher.isHealthy(shared.env)) {
+            return shared;
+        }
+        StackLauncher launcher = new StackLauncher(StackHome.locate());
+        try {
+            StackEnv env = StackEnv.read(launcher.home().envFile()).filter(StackLauncher::isHealthy).orElse(null);
+            boolean started = false;
+            if (env == null) {
+                env = launcher.up(new PrintStream(System.out, true));
+                started = true;
+            }
+            if (!isSetUp(env)) {
+                env = new ConnectorSetup(env, ConnectorSetup.defaultConnectorsDir())
+                        .run(launcher.home().envFile(), new PrintStream(System.out, true));
+            }
+            if (started && Boolean.getBoolean("mlbatch.stack.stopAfterTests")) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        launcher.down(System.out);
+                    } catch (IOException e) {
+                        System.err.println("could not stop the local stack: " + e.getMessage());
+                    }
+                }, "local-stack-stop"));
+            }
+            shared = new LocalStack(env);
+            return shared;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the local stack", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the local stack", e);
+        }
+    }
+
+    private static boolean isSetUp(StackEnv env) {
+        return ConnectorSetup.CONNECTORS.values().stream()
+                .allMatch(key -> env.get(key) != null && modelExists(env, env.get(key)));
+    }
+
+    private static boolean modelExists(StackEnv env, String modelId) {
+        return StackLauncher.httpOk(env.get(StackEnv.OPENSEARCH_URL) + "/_plugins/_ml/models/" + modelId);
+    }
+
+    public StackEnv env() { return env; }
+    public Map<String, String> asMap() { return env.asMap(); }
+    public String openSearchUrl() { return env.get(StackEnv.OPENSEARCH_URL); }
+    public String gatewayUrl() { return env.get(StackEnv.GATEWAY_URL); }
+    public String s3Endpoint() { return env.get(StackEnv.S3_ENDPOINT); }
+    public String bucket() { return env.get(StackEnv.S3_BUCKET); }
+    public String modelServiceUrl() { return env.get(StackEnv.MODEL_SERVICE_URL); }
+    public String accessKeyId() { return env.get("AWS_ACCESS_KEY_ID"); }
+    public String secretAccessKey() { return env.get("AWS_SECRET_ACCESS_KEY"); }
+    public String region() { return env.get("AWS_REGION"); }
+    public String sageMakerBatchModelId() { return env.get(StackEnv.SAGEMAKER_BATCH_MODEL_ID); }
+    public String bedrockBatchModelId() { return env.get(StackEnv.BEDROCK_BATCH_MODEL_ID); }
+    public String sageMakerRealtimeModelId() { return env.get(StackEnv.SAGEMAKER_REALTIME_MODEL_ID); }
+    public String bedrockRealtimeModelId() { return env.get(StackEnv.BEDROCK_REALTIME_MODEL_ID); }
+
+    /** An S3 client for the local S3 (path-style, local credentials); close it when done. */
+    public S3Client newS3Client() {
+        return S3Client.builder()
+                .endpointOverride(URI.create(s3Endpoint()))
+                .forcePathStyle(true)
+                .region(Region.of(region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** Replaces the model service's config (faults, quotas, delays, parallelism) at run time. */
+    public void configureModelService(ModelServiceConfig config) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                    URI.create(modelServiceUrl() + "/_mlbatch/config"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(config))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("model service refused the config: " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Back to the defaults: no faults, no delay, Bedrock's default quotas. */
+    public void resetModelService() {
+        configureModelService(ModelServiceConfig.defaults());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mlbatch.stack;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The env file {@code .mlbatch/stack.env}: {@code KEY=VALUE} lines naming every endpoint, the local
+ * credentials and (after {@code setup}) the ML Commons model ids. {@code ./mlbatch run} and the test
+ * API read it.
+ */
+public final class StackEnv {
+
+    public static final String OPENSEARCH_URL = "MLBATCH_OPENSEARCH_URL";
+    public static final String GATEWAY_URL = "MLBATCH_GATEWAY_URL";
+    public static final String S3_ENDPOINT = "MLBATCH_S3_ENDPOINT";
+    public static final String S3_BUCKET = "MLBATCH_S3_BUCKET";
+    public static final String MODEL_SERVICE_URL = "MLBATCH_MODEL_SERVICE_URL";
+    public static final String SAGEMAKER_URL = "MLBATCH_SAGEMAKER_URL";
+    public static final String BEDROCK_URL = "MLBATCH_BEDROCK_URL";
+    public static final String SAGEMAKER_BATCH_MODEL_ID = "MLBATCH_SAGEMAKER_BATCH_MODEL_ID";
+    public static final String BEDROCK_BATCH_MODEL_ID = "MLBATCH_BEDROCK_BATCH_MODEL_ID";
+    public static final String SAGEMAKER_REALTIME_MODEL_ID = "MLBATCH_SAGEMAKER_REALTIME_MODEL_ID";
+    public static final String BEDROCK_REALTIME_MODEL_ID = "MLBATCH_BEDROCK_REALTIME_MODEL_ID";
+
+    private final Map<String, String> values;
+
+    public StackEnv(Map<String, String> values) {
+        this.values = new LinkedHashMap<>(values);
+    }
+
+    public static Optional<StackEnv> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    values.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
+            return Optional.of(new StackEnv(values));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("# written by `mlbatch stack up` / `mlbatch setup`; local-only endpoints and credentials\n");
+        values.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public StackEnv with(String key, String value) {
+        StackEnv copy = new StackEnv(values);
+        copy.values.put(key, value);
+        return copy;
+    }
+
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+}

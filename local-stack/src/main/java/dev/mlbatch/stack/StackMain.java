@@ -1,0 +1,87 @@
+package dev.mlbatch.stack;
+
+import dev.mlbatch.stack.ml.ConnectorSetup;
+import dev.mlbatch.stack.ml.JobsTable;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code mlbatch stack up|down|status}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]}.
+ * Exit codes: 0 ok, 2 usage, 3 stack not (fully) up, 1 failure.
+ */
+public final class StackMain {
+
+    private StackMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("usage: StackMain stack up|down|status | setup | jobs [--watch]");
+            return 2;
+        }
+        StackLauncher launcher = new StackLauncher(StackHome.locate());
+        try {
+            switch (args[0]) {
+                case "stack" -> {
+                    String sub = args.length > 1 ? args[1] : "";
+                    switch (sub) {
+                        case "up" -> launcher.up(out);
+                        case "down" -> launcher.down(out);
+                        case "status" -> {
+                            return launcher.status(out) ? 0 : 3;
+                        }
+                        default -> {
+                            err.println("usage: mlbatch stack up|down|status");
+                            return 2;
+                        }
+                    }
+                    return 0;
+                }
+                case "setup" -> {
+                    StackEnv env = StackEnv.read(launcher.home().envFile()).filter(StackLauncher::isHealthy).orElse(null);
+                    if (env == null) {
+                        err.println("mlbatch setup: the stack is not up; run `mlbatch stack up` first");
+                        return 3;
+                    }
+                    new ConnectorSetup(env, ConnectorSetup.defaultConnectorsDir()).run(launcher.home().envFile(), out);
+                    return 0;
+                }
+                case "jobs" -> {
+                    StackEnv env = StackEnv.read(launcher.home().envFile()).orElse(null);
+                    if (env == null) {
+                        err.println("mlbatch jobs: the stack is not up; run `mlbatch stack up` first");
+                        return 3;
+                    }
+                    JobsTable table = new JobsTable(env);
+                    boolean watch = Arrays.asList(args).contains("--watch");
+                    do {
+                        if (watch) {
+                            out.print("\033[H\033[2J");
+                        }
+                        table.print(out);
+                        out.flush();
+                        if (watch) {
+                            Thread.sleep(5000);
+                        }
+                    } while (watch);
+                    return 0;
+                }
+                default -> {
+                    err.println("unknown command " + args[0]);
+                    return 2;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            err.println("mlbatch " + String.join(" ", args) + ": " + e.getMessage());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package dev.mlbatch.plugins.mlinference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.plugins.mlinference.batch.BatchJobCoordinator;
+import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
+import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
+import dev.mlbatch.plugins.mlinference.batch.CoordinatorRunner;
+import dev.mlbatch.plugins.mlinference.batch.FailureClassifier;
+import dev.mlbatch.plugins.mlinference.batch.InputObjectChecker;
+import dev.mlbatch.plugins.mlinference.batch.InputObjectResolver;
+import dev.mlbatch.plugins.mlinference.batch.JobEventFactory;
+import dev.mlbatch.plugins.mlinference.batch.JobLedger;
+import dev.mlbatch.plugins.mlinference.batch.JobNamer;
+import dev.mlbatch.plugins.mlinference.batch.JobTracker;
+import dev.mlbatch.plugins.mlinference.batch.ManifestWriter;
+import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
+import dev.mlbatch.plugins.mlinference.client.MlCommonsClientFactory;
+import dev.mlbatch.plugins.mlinference.client.S3ClientFactory;
+import dev.mlbatch.plugins.mlinference.config.ActionType;
+import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
+import dev.mlbatch.plugins.mlinference.config.ServiceName;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterWriter;
+import dev.mlbatch.plugins.mlinference.dlq.S3DlqOptions;
+import dev.mlbatch.plugins.mlinference.realtime.RealtimePredictor;
+import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
+import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
+import org.opensearch.dataprepper.expression.ExpressionEvaluator;
+import org.opensearch.dataprepper.metrics.PluginMetrics;
+import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
+import org.opensearch.dataprepper.model.annotations.DataPrepperPluginConstructor;
+import org.opensearch.dataprepper.model.configuration.PluginSetting;
+import org.opensearch.dataprepper.model.event.Event;
+import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationException;
+import org.opensearch.dataprepper.model.processor.AbstractProcessor;
+import org.opensearch.dataprepper.model.processor.Processor;
+import org.opensearch.dataprepper.model.record.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The {@code ml_inference} processor. In batch mode it hands matching events to a
+ * {@link BatchJobCoordinator} and returns them later, on a subsequent call, once their job exists (or has
+ * finished, with track_jobs) — so it holds events and says so. In predict mode it calls {@code _predict}
+ * and returns the events in the same call.
+ */
+@DataPrepperPlugin(name = "ml_inference", pluginType = Processor.class, pluginConfigurationType = MLProcessorConfig.class)
+public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>> {
+    private static final Logger LOG = LoggerFactory.getLogger(MLProcessor.class);
+
+    private final MLProcessorConfig config;
+    private final ExpressionEvaluator expressionEvaluator;
+    private final MLProcessorMetrics metrics;
+    private final CoordinatorRunner runner;
+    private final RealtimePredictor predictor;
+    private final EventFailureHandler predictFailures;
+    private final List<AutoCloseable> predictResources = new ArrayList<>();
+
+    @DataPrepperPluginConstructor
+    public MLProcessor(final MLProcessorConfig config, final PluginSetting pluginSetting, final PluginMetrics pluginMetrics,
+                       final AwsCredentialsSupplier awsCredentialsSupplier, final ExpressionEvaluator expressionEvaluator) {
+        super(pluginMetrics);
+        this.config = config;
+        this.expressionEvaluator = expressionEvaluator;
+        this.metrics = new MLProcessorMetrics(pluginMetrics);
+        if (config.getMlWhen() != null && !expressionEvaluator.isValidExpressionStatement(config.getMlWhen())) {
+            throw new InvalidPluginConfigurationException("ml_when is not a valid expression: \"" + config.getMlWhen() + "\"");
+        }
+        final String pipelineName = pluginSetting.getPipelineName() == null ? "pipeline" : pluginSetting.getPipelineName();
+        final ObjectMapper mapper = new ObjectMapper();
+        final DeadLetterWriter deadLetterWriter = deadLetterWriter(config, awsCredentialsSupplier, pipelineName, mapper);
+        final EventFailureHandler failures = new EventFailureHandler(config.getTagsOnFailure(), deadLetterWriter, metrics);
+        this.predictFailures = failures;
+        if (config.getActionType() == ActionType.PREDICT) {
+            final MlCommonsClient client = MlCommonsClientFactory.create(config, awsCredentialsSupplier, mapper);
+            predictResources.add(client);
+            if (deadLetterWriter != null) {
+                predictResources.add(deadLetterWriter);
+            }
+            predictor = new RealtimePredictor(client, config.getModelId(), config.getInputKey(),
+                    config.getOutputKey(), config.getInputParameter(),
+                    config.getParameters(), config.getMaxBatchSize(), new FailureClassifier(), failures, metrics, mapper);
+            runner = null;
+        } else {
+            predictor = null;
+            final Path ledgerFile = ledgerFile(config, pipelineName);
+            runner = CoordinatorRunner.acquire(ledgerFile.toAbsolutePath().normalize().toString(),
+                    () -> startCoordinator(config, awsCredentialsSupplier, ledgerFile, failures, deadLetterWriter, mapper));
+        }
+        LOG.info("ml_inference ready: {} on model {} at {} ({}){}", config.getActionType().optionValue(), config.getModelId(),
+                config.getHost(), config.isSigningEnabled() ? "SigV4" : config.getUsername() != null ? "basic auth" : "unsigned",
+                deadLetterWriter == null ? "; no dlq configured: failures are only tagged" : "; dlq " + deadLetterWriter.describe());
+    }
+
+    private CoordinatorRunner.Started startCoordinator(final MLProcessorConfig config, final AwsCredentialsSupplier supplier,
+                                                       final Path ledgerFile, final EventFailureHandler failures,
+                                                       final DeadLetterWriter deadLetterWriter, final ObjectMapper mapper) {
+        final Clock clock = Clock.systemUTC();
+        final List<AutoCloseable> resources = new ArrayList<>();
+        final JobLedger ledger;
+        try {
+            ledger = JobLedger.open(ledgerFile, config.getStateRetention(), clock);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("ml_inference: cannot open the job ledger " + ledgerFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        resources.add(ledger);
+        final MlCommonsClient client = MlCommonsClientFactory.create(config, supplier, mapper);
+        resources.add(client);
+        if (deadLetterWriter != null) {
+            resources.add(deadLetterWriter);
+        }
+        final S3Client s3 = S3ClientFactory.create(region(config, supplier), processorCredentials(config, supplier),
+                config.getS3Endpoint(), false);
+        resources.add(s3);
+        final ManifestWriter manifestWriter = config.getServiceName() == ServiceName.SAGEMAKER ? new ManifestWriter(s3, mapper) : null;
+        final InputObjectChecker checker = config.isCheckInputObjects() ? new InputObjectChecker(s3) : InputObjectChecker.none();
+        final JobNamer namer = new JobNamer(config.getServiceName(), config.getModelId(), config.getOutputPath());
+        final BatchPredictRequestFactory requests = new BatchPredictRequestFactory(mapper, config.getOutputPath(), config.getParameters());
+        final BatchJobSubmitter submitter = new BatchJobSubmitter(client, config.getModelId(), config.getServiceName(), requests,
+                manifestWriter, namer, new FailureClassifier(), ledger, clock);
+        final BatchJobCoordinator coordinator = new BatchJobCoordinator(
+                new BatchJobCoordinator.Settings(config.getServiceName(), config.isTrackJobs(), config.getMaxConcurrentJobs(),
+                        config.getMaxBatchSize(), config.getBatchWait(), config.getJobPollInterval(), config.getRetryInterval(),
+                        config.getRetryTimeWindow(), config.getMaxJobAttempts()),
+                new InputObjectResolver(config.getInputKey()), checker, namer, ledger, submitter, new JobTracker(client),
+                new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
+        LOG.info("ml_inference batch jobs: ledger {}, requests {}, {}", ledger.file().toAbsolutePath(),
+                client.authenticationDescription(), config.getMaxConcurrentJobs() > 0
+                        ? "at most " + config.getMaxConcurrentJobs() + " concurrent job(s)" : "no concurrency limit of our own");
+        return new CoordinatorRunner.Started(coordinator, resources);
+    }
+
+    /** One ledger per pipeline and work definition (service, model, output path), so a config change of those starts afresh. */
+    static Path ledgerFile(final MLProcessorConfig config, final String pipelineName) {
+        final String material = config.getServiceName().optionValue() + "\n" + config.getModelId() + "\n" + config.getOutputPath();
+        try {
+            final String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(material.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+            return config.getStateDirectory().resolve(pipelineName.replaceAll("[^A-Za-z0-9_.-]", "_") + "-ml_inference-" + hash + ".ledger");
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static DeadLetterWriter deadLetterWriter(final MLProcessorConfig config, final AwsCredentialsSupplier supplier,
+                                                     final String pipelineName, final ObjectMapper mapper) {
+        if (config.getDlq() == null) {
+            return null;
+        }
+        final S3DlqOptions dlq = S3DlqOptions.fromSettings(config.getDlq().getPluginSettings());
+        final String region = dlq.getRegion() != null ? dlq.getRegion() : region(config, supplier);
+        final AwsCredentialsProvider credentials;
+        if (dlq.getStsRoleArn() != null) {
+            credentials = supplier.getProvider(AwsCredentialsOptions.builder().withRegion(region).withStsRoleArn(dlq.getStsRoleArn())
+                    .withStsExternalId(dlq.getStsExternalId()).withStsHeaderOverrides(dlq.getStsHeaderOverrides()).build());
+        } else {
+            credentials = processorCredentials(config, supplier);
+        }
+        final String endpoint = dlq.getEndpoint() != null ? dlq.getEndpoint()
+                : config.getS3Endpoint() == null ? null : config.getS3Endpoint().toString();
+        final S3Client s3 = S3ClientFactory.create(region, credentials, endpoint == null ? null : java.net.URI.create(endpoint),
+                dlq.isForcePathStyle());
+        return new DeadLetterWriter(s3, dlq, pipelineName, mapper, Clock.systemUTC());
+    }
+
+    private static AwsCredentialsProvider processorCredentials(final MLProcessorConfig config, final AwsCredentialsSupplier supplier) {
+        if (config.getAws() != null) {
+            return supplier.getProvider(config.getAws().toCredentialsOptions());
+        }
+        return supplier.getProvider(AwsCredentialsOptions.builder().withRegion(region(config, supplier))
+                .withUseDefaultCredentialsProvider(true).build());
+    }
+
+    private static String region(final MLProcessorConfig config, final AwsCredentialsSupplier supplier) {
+        if (config.getAws() != null && config.getAws().getRegion() != null) {
+            return config.getAws().getRegion();
+        }
+        return supplier.getDefaultRegion().map(Region::id).orElse("us-east-1");
+    }
+
+    @Override
+    public Collection<Record<Event>> doExecute(final Collection<Record<Event>> records) {
+        final List<Record<Event>> out = new ArrayList<>();
+        if (runner != null) {
+            // What finished since the last call goes out first; the runtime calls us even with empty batches.
+            out.addAll(runner.coordinator().drainReady());
+        }
+        if (records.isEmpty()) {
+            return out;
+        }
+        final List<Event> matching = new ArrayList<>();
+        for (final Record<Event> record : records) {
+            if (matches(record.getData())) {
+                matching.add(record.getData());
+            } else {
+                out.add(record);
+            }
+        }
+        if (matching.isEmpty()) {
+            return out;
+        }
+        if (predictor != null) {
+            try {
+                out.addAll(predictor.predict(matching));
+            } catch (final RuntimeException e) {
+                // Never let events vanish with an exception: fail them like any other failure.
+                out.addAll(predictFailures.handle(matching.stream()
+                        .map(event -> EventFailureHandler.Failure.of(event, null, 500, "_predict failed: " + e)).toList()));
+            }
+        } else {
+            runner.coordinator().accept(matching);
+            metrics.batchJobRequestsSucceeded().increment();
+        }
+        return out;
+    }
+
+    private boolean matches(final Event event) {
+        if (config.getMlWhen() == null) {
+            return true;
+        }
+        try {
+            return Boolean.TRUE.equals(expressionEvaluator.evaluateConditional(config.getMlWhen(), event));
+        } catch (final RuntimeException e) {
+            // As upstream: an event the condition cannot be evaluated on passes through untouched.
+            LOG.warn("ml_when \"{}\" could not be evaluated on an event ({}); passing it through", config.getMlWhen(), e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public boolean holdsEvents() {
+        return true;
+    }
+
+    @Override
+    public void prepareForShutdown() {
+        if (runner != null) {
+            runner.coordinator().flushGroups();
+        }
+    }
+
+    /**
+     * Ready when no event is held: all went downstream (job created, or finished with track_jobs) or failed.
+     * A graceful stop waits for that up to the runtime's processor shutdown timeout; events still held then stay
+     * unacknowledged, the source delivers them again after a restart, and the ledger maps them to their jobs.
+     */
+    @Override
+    public boolean isReadyForShutdown() {
+        return runner == null || runner.coordinator().isDrained();
+    }
+
+    @Override
+    public void shutdown() {
+        if (runner != null) {
+            runner.release();
+        }
+        for (final AutoCloseable resource : predictResources) {
+            try {
+                resource.close();
+            } catch (final Exception e) {
+                LOG.warn("Closing {}: {}", resource, e.getMessage());
+            }
+        }
+    }
+}

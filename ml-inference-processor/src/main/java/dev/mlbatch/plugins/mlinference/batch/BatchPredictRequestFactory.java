@@ -1,0 +1,62 @@
+package dev.mlbatch.plugins.mlinference.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Map;
+
+/**
+ * The {@code _batch_predict} bodies, per service exactly as upstream's processor sends them, with the
+ * {@code parameters} option merged in (it may only add keys; the config rejects the ones set here).
+ */
+public final class BatchPredictRequestFactory {
+    private final ObjectMapper mapper;
+    private final String outputPath;
+    private final Map<String, Object> extraParameters;
+
+    public BatchPredictRequestFactory(final ObjectMapper mapper, final String outputPath, final Map<String, Object> extraParameters) {
+        this.mapper = mapper;
+        this.outputPath = outputPath;
+        this.extraParameters = extraParameters;
+    }
+
+    /** Bedrock: one CreateModelInvocationJob per input object; Bedrock adds {@code <jobId>/} under the output URI itself. */
+    public ObjectNode bedrock(final InputObject input, final String jobName) {
+        final ObjectNode body = mapper.createObjectNode();
+        final ObjectNode parameters = body.putObject("parameters");
+        parameters.putObject("inputDataConfig").putObject("s3InputDataConfig").put("s3Uri", input.s3Uri());
+        parameters.put("jobName", jobName);
+        parameters.putObject("outputDataConfig").putObject("s3OutputDataConfig").put("s3Uri", outputPath);
+        mergeExtras(parameters);
+        return body;
+    }
+
+    /** SageMaker: one CreateTransformJob over a manifest; output under {@code <output_path>/<job name>}. */
+    public ObjectNode sageMaker(final String manifestUri, final String jobName) {
+        final ObjectNode body = mapper.createObjectNode();
+        final ObjectNode parameters = body.putObject("parameters");
+        final ObjectNode input = parameters.putObject("TransformInput");
+        input.put("ContentType", "application/json");
+        input.putObject("DataSource").putObject("S3DataSource").put("S3DataType", "ManifestFile").put("S3Uri", manifestUri);
+        input.put("SplitType", "Line");
+        parameters.put("TransformJobName", jobName);
+        final ObjectNode output = parameters.putObject("TransformOutput");
+        output.put("AssembleWith", "Line");
+        output.put("Accept", "application/json");
+        output.put("S3OutputPath", sageMakerOutputUri(jobName));
+        mergeExtras(parameters);
+        return body;
+    }
+
+    public String sageMakerOutputUri(final String jobName) {
+        return outputPath + (outputPath.endsWith("/") ? "" : "/") + jobName;
+    }
+
+    public String bedrockOutputUri() {
+        return outputPath;
+    }
+
+    private void mergeExtras(final ObjectNode parameters) {
+        extraParameters.forEach((name, value) -> parameters.set(name, mapper.valueToTree(value)));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mlbatch.plugins.mlinference.batch;
+
+/** Where a unit of work stands, as the ledger records it. */
+public enum JobState {
+    /** Known, not yet sent to ML Commons (waiting for a slot, or throttled). */
+    PENDING,
+    /** About to be (or being) sent; after a crash we must look the job up before sending again. */
+    SUBMITTING,
+    /** ML Commons has a task for it (task id may be unknown after a duplicate-name answer). */
+    SUBMITTED,
+    /** The job finished successfully. */
+    COMPLETED,
+    /** Given up: dead-lettered with its reason. */
+    DEAD_LETTERED;
+
+    public boolean isFinished() {
+        return this == COMPLETED || this == DEAD_LETTERED;
+    }
+}

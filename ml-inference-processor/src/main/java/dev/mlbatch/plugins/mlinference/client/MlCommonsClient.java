@@ -1,0 +1,200 @@
+package dev.mlbatch.plugins.mlinference.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The ML Commons REST calls the processor makes. Every request goes through the configured
+ * {@link RequestAuthenticator} (SigV4, basic auth, or none). Non-2xx answers become
+ * {@link MlCommonsException}s carrying the status and the OpenSearch error type and reason.
+ */
+public class MlCommonsClient implements AutoCloseable {
+    private static final int MAX_REASON_CHARS = 2000;
+
+    private final URI host;
+    private final String base;
+    private final SdkHttpClient httpClient;
+    private final RequestAuthenticator authenticator;
+    private final ObjectMapper mapper;
+
+    public MlCommonsClient(final URI host, final SdkHttpClient httpClient, final RequestAuthenticator authenticator,
+                           final ObjectMapper mapper) {
+        this.host = host;
+        final String text = host.toString();
+        this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        this.httpClient = httpClient;
+        this.authenticator = authenticator;
+        this.mapper = mapper;
+    }
+
+    public BatchPredictResponse batchPredict(final String modelId, final JsonNode body) throws MlCommonsException {
+        final JsonNode answer = call(SdkHttpMethod.POST, modelPath(modelId, "_batch_predict"), body);
+        if (!answer.hasNonNull("task_id")) {
+            // ML Commons 2.16 answered with raw provider output and created no task: nothing to track.
+            throw new MlCommonsException(200, "no_task_id",
+                    "_batch_predict answered without a task_id (ML Commons 2.17+ is required): " + truncate(answer.toString()));
+        }
+        return new BatchPredictResponse(answer.get("task_id").asText(), answer.path("status").asText(null),
+                answer.has("remote_job") ? answer.get("remote_job") : MissingNode.getInstance());
+    }
+
+    public JsonNode predict(final String modelId, final JsonNode body) throws MlCommonsException {
+        return call(SdkHttpMethod.POST, modelPath(modelId, "_predict"), body);
+    }
+
+    public TaskStatus getTask(final String taskId) throws MlCommonsException {
+        return TaskStatus.fromTaskDocument(taskId, call(SdkHttpMethod.GET, "/_plugins/_ml/tasks/" + encode(taskId), null));
+    }
+
+    /**
+     * Finds the batch task of a job by its name. The name is in remote_job as TransformJobName / jobName
+     * once ML Commons has refreshed the task, and at the end of SageMaker's TransformJobArn right away.
+     * Returns the newest match.
+     */
+    public Optional<String> findTaskByJobName(final String modelId, final String jobName) throws MlCommonsException {
+        final ObjectNode query = mapper.createObjectNode();
+        query.put("size", 10);
+        final ArrayNode filter = query.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("task_type", "BATCH_PREDICTION");
+        filter.addObject().putObject("term").put("model_id", modelId);
+        final ObjectNode names = filter.addObject().putObject("bool");
+        final ArrayNode should = names.putArray("should");
+        should.addObject().putObject("term").put("remote_job.TransformJobName", jobName);
+        should.addObject().putObject("term").put("remote_job.jobName", jobName);
+        should.addObject().putObject("term").put("remote_job", jobName);
+        should.addObject().putObject("wildcard").put("remote_job.TransformJobArn", "*/" + jobName);
+        names.put("minimum_should_match", 1);
+        query.putArray("sort").addObject().putObject("create_time").put("order", "desc");
+        final JsonNode answer = call(SdkHttpMethod.POST, "/_plugins/_ml/tasks/_search", query);
+        for (final JsonNode hit : answer.path("hits").path("hits")) {
+            // Verify on our side too: a flat_object term can match a value in another field.
+            if (mentionsJobName(hit.path("_source").path("remote_job"), jobName)) {
+                return Optional.of(hit.get("_id").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean mentionsJobName(final JsonNode remoteJob, final String jobName) {
+        for (final String field : new String[]{"TransformJobName", "jobName"}) {
+            if (jobName.equals(remoteJob.path(field).asText(null))) {
+                return true;
+            }
+        }
+        final String arn = remoteJob.path("TransformJobArn").asText("");
+        return arn.endsWith("/" + jobName);
+    }
+
+    private JsonNode call(final SdkHttpMethod method, final String path, final JsonNode body) throws MlCommonsException {
+        final byte[] payload = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
+                .method(method)
+                .uri(URI.create(base + path))
+                .putHeader("Accept", "application/json");
+        if (body != null) {
+            builder.putHeader("Content-Type", "application/json");
+            builder.putHeader("Content-Length", Integer.toString(payload.length));
+        }
+        final SdkHttpRequest request;
+        try {
+            request = authenticator.authenticate(builder.build(), payload);
+        } catch (final RuntimeException e) {
+            // e.g. no credentials in the default chain, or STS refused the role: nothing was sent.
+            throw new MlCommonsException("cannot sign the request to " + host + " (" + authenticator.describe() + "): " + e.getMessage(), e);
+        }
+        final HttpExecuteResponse response;
+        final String text;
+        try {
+            response = httpClient.prepareRequest(HttpExecuteRequest.builder()
+                    .request(request)
+                    .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArray(payload))
+                    .build()).call();
+            text = readBody(response);
+        } catch (final IOException | RuntimeException e) {
+            throw new MlCommonsException("OpenSearch at " + host + " is unreachable (" + method + " " + path + "): "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+        final int status = response.httpResponse().statusCode();
+        if (status / 100 != 2) {
+            throw errorFrom(status, text);
+        }
+        try {
+            return text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
+        } catch (final IOException e) {
+            throw new MlCommonsException(status, "unparsable_response", "answer to " + method + " " + path
+                    + " is not JSON: " + truncate(text));
+        }
+    }
+
+    private MlCommonsException errorFrom(final int status, final String text) {
+        try {
+            final JsonNode error = mapper.readTree(text);
+            final JsonNode envelope = error.path("error");
+            if (envelope.isObject()) {
+                return new MlCommonsException(status, envelope.path("type").asText(null),
+                        truncate(envelope.path("reason").asText(text)));
+            }
+            if (envelope.isTextual()) {
+                return new MlCommonsException(status, null, truncate(envelope.asText()));
+            }
+            // Amazon OpenSearch Service answers 403s outside the OpenSearch envelope: {"Message": ...} / {"message": ...}
+            for (final String field : new String[]{"Message", "message"}) {
+                if (error.hasNonNull(field)) {
+                    return new MlCommonsException(status, null, truncate(error.get(field).asText()));
+                }
+            }
+        } catch (final IOException | RuntimeException ignored) {
+            // not JSON: keep the raw text
+        }
+        return new MlCommonsException(status, null, truncate(text));
+    }
+
+    private static String readBody(final HttpExecuteResponse response) throws IOException {
+        if (response.responseBody().isEmpty()) {
+            return "";
+        }
+        try (InputStream in = response.responseBody().get()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String modelPath(final String modelId, final String action) {
+        return "/_plugins/_ml/models/" + encode(modelId) + "/" + action;
+    }
+
+    private static String encode(final String segment) {
+        return java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String truncate(final String text) {
+        return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS) + "…";
+    }
+
+    public URI host() {
+        return host;
+    }
+
+    public String authenticationDescription() {
+        return authenticator.describe();
+    }
+
+    @Override
+    public void close() {
+        httpClient.close();
+    }
+}

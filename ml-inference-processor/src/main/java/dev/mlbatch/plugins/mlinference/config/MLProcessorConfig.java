@@ -1,0 +1,376 @@
+package dev.mlbatch.plugins.mlinference.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.opensearch.dataprepper.model.configuration.PluginModel;
+import org.opensearch.dataprepper.model.event.EventKey;
+import org.opensearch.dataprepper.model.event.EventKeyConfiguration;
+import org.opensearch.dataprepper.model.event.EventKeyFactory;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code ml_inference} options: every upstream key (same names, same defaults unless the README says
+ * otherwise) plus ours. Immutable once bound; cross-field rules are the {@code is...Valid} methods, each
+ * message names the keys involved.
+ */
+public class MLProcessorConfig {
+    public static final Duration DEFAULT_RETRY_TIME_WINDOW = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_JOB_POLL_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_BATCH_WAIT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(30);
+
+    /** Parameter names the processor itself fills per service; `parameters` may not override them. */
+    static final Map<ServiceName, Set<String>> RESERVED_PARAMETERS = Map.of(
+            ServiceName.SAGEMAKER, Set.of("TransformJobName", "TransformInput", "TransformOutput"),
+            ServiceName.BEDROCK, Set.of("jobName", "inputDataConfig", "outputDataConfig"));
+
+    @JsonProperty("host")
+    private String host;
+
+    @JsonProperty("action_type")
+    private ActionType actionType = ActionType.BATCH_PREDICT;
+
+    @JsonProperty("service_name")
+    private ServiceName serviceName = ServiceName.SAGEMAKER;
+
+    @JsonProperty("model_id")
+    @NotBlank(message = "model_id is required: the ML Commons model id of the remote model")
+    private String modelId;
+
+    @JsonProperty("output_path")
+    private String outputPath;
+
+    /** Null means "sign when an aws block is given", which is how upstream pipelines (always signed) behave. */
+    @JsonProperty("aws_sigv4")
+    private Boolean awsSigv4;
+
+    @JsonProperty("aws")
+    @Valid
+    private AwsOptions aws;
+
+    @JsonProperty("input_key")
+    @EventKeyConfiguration(EventKeyFactory.EventAction.GET)
+    private EventKey inputKey;
+
+    @JsonProperty("ml_when")
+    private String mlWhen;
+
+    @JsonProperty("tags_on_failure")
+    private List<String> tagsOnFailure = Collections.emptyList();
+
+    @JsonProperty("max_batch_size")
+    @Min(value = 1, message = "max_batch_size must be at least 1")
+    @Max(value = 10000, message = "max_batch_size must be at most 10000")
+    private int maxBatchSize = 100;
+
+    @JsonProperty("retry_time_window")
+    @NotNull(message = "retry_time_window must not be null")
+    private Duration retryTimeWindow = DEFAULT_RETRY_TIME_WINDOW;
+
+    @JsonProperty("retry_interval")
+    @NotNull(message = "retry_interval must not be null")
+    private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+
+    @JsonProperty("dlq")
+    private PluginModel dlq;
+
+    @JsonProperty("max_concurrent_jobs")
+    @Min(value = 0, message = "max_concurrent_jobs must be 0 (no limit of our own) or more")
+    private int maxConcurrentJobs = 0;
+
+    @JsonProperty("track_jobs")
+    private boolean trackJobs = false;
+
+    @JsonProperty("job_poll_interval")
+    @NotNull(message = "job_poll_interval must not be null")
+    private Duration jobPollInterval = DEFAULT_JOB_POLL_INTERVAL;
+
+    @JsonProperty("max_job_attempts")
+    @Min(value = 1, message = "max_job_attempts must be at least 1")
+    @Max(value = 100, message = "max_job_attempts must be at most 100")
+    private int maxJobAttempts = 3;
+
+    @JsonProperty("parameters")
+    private Map<String, Object> parameters = Collections.emptyMap();
+
+    @JsonProperty("batch_wait")
+    @NotNull(message = "batch_wait must not be null")
+    private Duration batchWait = DEFAULT_BATCH_WAIT;
+
+    @JsonProperty("output_key")
+    @EventKeyConfiguration(EventKeyFactory.EventAction.PUT)
+    private EventKey outputKey;
+
+    @JsonProperty("input_parameter")
+    @NotBlank(message = "input_parameter must not be blank")
+    private String inputParameter = "input";
+
+    @JsonProperty("username")
+    private String username;
+
+    @JsonProperty("password")
+    private String password;
+
+    @JsonProperty("insecure")
+    private boolean insecure = false;
+
+    @JsonProperty("request_timeout")
+    @NotNull(message = "request_timeout must not be null")
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+
+    @JsonProperty("state_directory")
+    private String stateDirectory = "data/ml-inference";
+
+    @JsonProperty("state_retention")
+    @NotNull(message = "state_retention must not be null")
+    private Duration stateRetention = DEFAULT_STATE_RETENTION;
+
+    @JsonProperty("s3_endpoint")
+    private String s3Endpoint;
+
+    @JsonProperty("check_input_objects")
+    private boolean checkInputObjects = true;
+
+    public String getHost() {
+        return host;
+    }
+
+    public ActionType getActionType() {
+        return actionType;
+    }
+
+    public ServiceName getServiceName() {
+        return serviceName;
+    }
+
+    public String getModelId() {
+        return modelId;
+    }
+
+    public String getOutputPath() {
+        return outputPath;
+    }
+
+    public boolean isSigningEnabled() {
+        return awsSigv4 != null ? awsSigv4 : aws != null;
+    }
+
+    public AwsOptions getAws() {
+        return aws;
+    }
+
+    public EventKey getInputKey() {
+        return inputKey;
+    }
+
+    public String getMlWhen() {
+        return mlWhen;
+    }
+
+    public List<String> getTagsOnFailure() {
+        return tagsOnFailure == null ? Collections.emptyList() : Collections.unmodifiableList(tagsOnFailure);
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public Duration getRetryTimeWindow() {
+        return retryTimeWindow;
+    }
+
+    public Duration getRetryInterval() {
+        return retryInterval;
+    }
+
+    public PluginModel getDlq() {
+        return dlq;
+    }
+
+    public int getMaxConcurrentJobs() {
+        return maxConcurrentJobs;
+    }
+
+    public boolean isTrackJobs() {
+        return trackJobs;
+    }
+
+    public Duration getJobPollInterval() {
+        return jobPollInterval;
+    }
+
+    public int getMaxJobAttempts() {
+        return maxJobAttempts;
+    }
+
+    public Map<String, Object> getParameters() {
+        return parameters == null ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    public Duration getBatchWait() {
+        return batchWait;
+    }
+
+    public EventKey getOutputKey() {
+        return outputKey;
+    }
+
+    public String getInputParameter() {
+        return inputParameter;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public boolean isInsecure() {
+        return insecure;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public Path getStateDirectory() {
+        return Path.of(stateDirectory);
+    }
+
+    public Duration getStateRetention() {
+        return stateRetention;
+    }
+
+    public URI getS3Endpoint() {
+        return s3Endpoint == null ? null : URI.create(s3Endpoint);
+    }
+
+    public boolean isCheckInputObjects() {
+        return checkInputObjects;
+    }
+
+    @AssertTrue(message = "host must be an http:// or https:// URL of the OpenSearch endpoint, e.g. https://search-domain.us-east-1.es.amazonaws.com")
+    boolean isHostValid() {
+        return isHttpUrl(host);
+    }
+
+    @AssertTrue(message = "output_path is required with action_type batch_predict and must be an s3:// URI such as s3://bucket/prefix")
+    boolean isOutputPathValid() {
+        if (actionType == ActionType.PREDICT && outputPath == null) {
+            return true;
+        }
+        return outputPath != null && outputPath.matches("^s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9](/.*)?$");
+    }
+
+    @AssertTrue(message = "aws.region is required when requests are signed (aws_sigv4 true, or an aws block given)")
+    boolean isAwsValid() {
+        return !isSigningEnabled() || (aws != null && aws.getRegion() != null && !aws.getRegion().isBlank());
+    }
+
+    @AssertTrue(message = "username and password go together, and only with aws_sigv4: false (SigV4 and basic auth both use the Authorization header)")
+    boolean isBasicAuthValid() {
+        if (username == null && password == null) {
+            return true;
+        }
+        return username != null && password != null && !isSigningEnabled();
+    }
+
+    @AssertTrue(message = "input_key is required with action_type predict: the event key that holds the text to embed")
+    boolean isPredictInputValid() {
+        return actionType != ActionType.PREDICT || inputKey != null;
+    }
+
+    @AssertTrue(message = "output_key is required with action_type predict: the event key to write the embedding to")
+    boolean isPredictOutputValid() {
+        return actionType != ActionType.PREDICT || outputKey != null;
+    }
+
+    @AssertTrue(message = "retry_interval must be between 3s and 300s")
+    boolean isRetryIntervalValid() {
+        return retryInterval != null && within(retryInterval, Duration.ofSeconds(3), Duration.ofSeconds(300));
+    }
+
+    @AssertTrue(message = "retry_time_window must be between 1s and 7d")
+    boolean isRetryTimeWindowValid() {
+        return retryTimeWindow != null && within(retryTimeWindow, Duration.ofSeconds(1), Duration.ofDays(7));
+    }
+
+    @AssertTrue(message = "job_poll_interval must be between 100ms and 10m")
+    boolean isJobPollIntervalValid() {
+        return jobPollInterval != null && within(jobPollInterval, Duration.ofMillis(100), Duration.ofMinutes(10));
+    }
+
+    @AssertTrue(message = "batch_wait must be between 0s and 1h")
+    boolean isBatchWaitValid() {
+        return batchWait != null && within(batchWait, Duration.ZERO, Duration.ofHours(1));
+    }
+
+    @AssertTrue(message = "request_timeout must be between 1s and 10m")
+    boolean isRequestTimeoutValid() {
+        return requestTimeout != null && within(requestTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
+    }
+
+    @AssertTrue(message = "state_retention must be between 1h and 3650d")
+    boolean isStateRetentionValid() {
+        return stateRetention != null && within(stateRetention, Duration.ofHours(1), Duration.ofDays(3650));
+    }
+
+    @AssertTrue(message = "state_directory must not be blank")
+    boolean isStateDirectoryValid() {
+        return stateDirectory != null && !stateDirectory.isBlank();
+    }
+
+    @AssertTrue(message = "s3_endpoint must be an http:// or https:// URL")
+    boolean isS3EndpointValid() {
+        return s3Endpoint == null || isHttpUrl(s3Endpoint);
+    }
+
+    @AssertTrue(message = "parameters must not set TransformJobName, TransformInput or TransformOutput (service_name sagemaker) "
+            + "nor jobName, inputDataConfig or outputDataConfig (service_name bedrock): the processor sets those per job")
+    boolean isParametersValid() {
+        if (parameters == null || actionType == ActionType.PREDICT) {
+            return parameters == null || !parameters.containsKey(inputParameter);
+        }
+        return RESERVED_PARAMETERS.get(serviceName).stream().noneMatch(parameters::containsKey);
+    }
+
+    @AssertTrue(message = "dlq must name exactly one DLQ plugin, and only s3 is supported (dlq.s3 with bucket, key_path_prefix, region, sts_role_arn)")
+    boolean isDlqValid() {
+        return dlq == null || "s3".equals(dlq.getPluginName());
+    }
+
+    private static boolean within(final Duration value, final Duration min, final Duration max) {
+        return value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
+    }
+
+    private static boolean isHttpUrl(final String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        try {
+            final URI uri = new URI(value);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getUserInfo() == null;
+        } catch (final URISyntaxException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mlbatch.plugins.mlinference.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class BatchPredictRequestFactoryTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void bedrockBodyIsUpstreamsExactly() throws Exception {
+        final BatchPredictRequestFactory factory = new BatchPredictRequestFactory(mapper, "s3://my-bucket/out", Map.of());
+        final String body = factory.bedrock(new InputObject("my-bucket", "prepared/part-0001.jsonl", ""), "mlb-x-a1").toString();
+        assertEquals("{\"parameters\":{\"inputDataConfig\":{\"s3InputDataConfig\":{\"s3Uri\":\"s3://my-bucket/prepared/part-0001.jsonl\"}},"
+                + "\"jobName\":\"mlb-x-a1\",\"outputDataConfig\":{\"s3OutputDataConfig\":{\"s3Uri\":\"s3://my-bucket/out\"}}}}", body);
+    }
+
+    @Test
+    void sageMakerBodyIsUpstreamsExactlyWithJobNameInOutputPath() {
+        final BatchPredictRequestFactory factory = new BatchPredictRequestFactory(mapper, "s3://my-bucket/out", Map.of());
+        final String body = factory.sageMaker("s3://my-bucket/in/m/m.manifest", "mlb-y-a1").toString();
+        assertEquals("{\"parameters\":{\"TransformInput\":{\"ContentType\":\"application/json\",\"DataSource\":{\"S3DataSource\":"
+                + "{\"S3DataType\":\"ManifestFile\",\"S3Uri\":\"s3://my-bucket/in/m/m.manifest\"}},\"SplitType\":\"Line\"},"
+                + "\"TransformJobName\":\"mlb-y-a1\",\"TransformOutput\":{\"AssembleWith\":\"Line\",\"Accept\":\"application/json\","
+                + "\"S3OutputPath\":\"s3://my-bucket/out/mlb-y-a1\"}}}", body);
+        // A trailing slash is not doubled.
+        assertEquals("s3://b/out/j", new BatchPredictRequestFactory(mapper, "s3://b/out/", Map.of()).sageMakerOutputUri("j"));
+    }
+
+    @Test
+    void parametersAreMergedAsJson() {
+        final Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("TransformResources", Map.of("InstanceType", "ml.m5.xlarge", "InstanceCount", 2));
+        extra.put("BatchStrategy", "SingleRecord");
+        final BatchPredictRequestFactory factory = new BatchPredictRequestFactory(mapper, "s3://b/out", extra);
+        final var parameters = factory.sageMaker("s3://b/m", "j").get("parameters");
+        assertEquals(2, parameters.path("TransformResources").path("InstanceCount").asInt());
+        assertEquals("ml.m5.xlarge", parameters.path("TransformResources").path("InstanceType").asText());
+        assertEquals("SingleRecord", parameters.path("BatchStrategy").asText());
+        assertEquals("j", parameters.path("TransformJobName").asText());
+        final var bedrock = factory.bedrock(new InputObject("b", "k.jsonl", ""), "j").get("parameters");
+        assertEquals("SingleRecord", bedrock.path("BatchStrategy").asText());
+    }
+}

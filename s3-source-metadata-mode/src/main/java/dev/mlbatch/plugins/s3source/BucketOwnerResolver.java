@@ -1,0 +1,49 @@
+package dev.mlbatch.plugins.s3source;
+
+import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
+import software.amazon.awssdk.arns.Arn;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The account expected to own each bucket, sent as {@code expectedBucketOwner} on every S3 request so that
+ * a bucket that changed hands is never read from (or deleted in). Order as upstream: bucket_owners entry,
+ * default_bucket_owner, the account of aws.sts_role_arn.
+ */
+public class BucketOwnerResolver {
+    private final boolean disabled;
+    private final Map<String, String> bucketOwners;
+    private final Optional<String> defaultOwner;
+
+    public BucketOwnerResolver(final S3SourceConfig config) {
+        this.disabled = config.isDisableBucketOwnershipValidation();
+        this.bucketOwners = config.getBucketOwners();
+        this.defaultOwner = Optional.ofNullable(config.getDefaultBucketOwner())
+                .or(() -> accountOf(config.getAws() == null ? null : config.getAws().getStsRoleArn()));
+    }
+
+    private static Optional<String> accountOf(final String roleArn) {
+        if (roleArn == null) {
+            return Optional.empty();
+        }
+        try {
+            return Arn.fromString(roleArn).accountId();
+        } catch (final IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Optional<String> expectedOwner(final String bucket) {
+        if (disabled) {
+            return Optional.empty();
+        }
+        final String owner = bucketOwners.get(bucket);
+        return owner != null ? Optional.of(owner) : defaultOwner;
+    }
+
+    /** True when no owner is known for some bucket and validation is on: the source warns once at start. */
+    public boolean hasNoOwnerFor(final String bucket) {
+        return !disabled && expectedOwner(bucket).isEmpty();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mlbatch.plugins.s3source;
+
+import org.opensearch.dataprepper.model.event.Event;
+import org.opensearch.dataprepper.model.event.EventType;
+import org.opensearch.dataprepper.model.event.JacksonEvent;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the metadata_only event of an object and decorates record events, as upstream's S3ObjectWorker does. */
+public class ObjectEventFactory {
+    static final String BUCKET = "bucket";
+    static final String KEY = "key";
+    static final String TIME = "time";
+    static final String LENGTH = "length";
+
+    private final String metadataRootKey;
+    private final boolean disableS3MetadataInEvent;
+    private final Clock clock;
+
+    public ObjectEventFactory(final String metadataRootKey, final boolean disableS3MetadataInEvent, final Clock clock) {
+        this.metadataRootKey = normalizeRootKey(metadataRootKey);
+        this.disableS3MetadataInEvent = disableS3MetadataInEvent;
+        this.clock = clock;
+    }
+
+    private static String normalizeRootKey(final String rootKey) {
+        String key = rootKey == null ? "" : rootKey;
+        while (key.startsWith("/")) {
+            key = key.substring(1);
+        }
+        return key.isEmpty() || key.endsWith("/") ? key : key + "/";
+    }
+
+    /** Exactly bucket, key, time (last modified, an Instant) and length, all from the listing. */
+    public Event metadataEvent(final S3ObjectReference object) {
+        final Map<String, Object> data = new LinkedHashMap<>();
+        data.put(BUCKET, object.getBucket());
+        data.put(KEY, object.getKey());
+        data.put(TIME, object.getLastModified());
+        data.put(LENGTH, object.getSize());
+        final Event event = JacksonEvent.builder()
+                .withEventType(EventType.DOCUMENT.toString())
+                .withData(data)
+                .build();
+        setOriginationTime(event, object);
+        return event;
+    }
+
+    /** data_and_metadata: adds bucket and key under metadata_root_key (unless disabled). */
+    public void addObjectMetadata(final Event event, final S3ObjectReference object) {
+        if (!disableS3MetadataInEvent) {
+            event.put(metadataRootKey + BUCKET, object.getBucket());
+            event.put(metadataRootKey + KEY, object.getKey());
+        }
+    }
+
+    /** The object's last-modified time, or now when that lies in the future (upstream's rule). */
+    public void setOriginationTime(final Event event, final S3ObjectReference object) {
+        final Instant now = clock.instant();
+        final Instant origin = object.getLastModified().isAfter(now) ? now : object.getLastModified();
+        event.getMetadata().setExternalOriginationTime(origin);
+        event.getEventHandle().setExternalOriginationTime(origin);
+    }
+}

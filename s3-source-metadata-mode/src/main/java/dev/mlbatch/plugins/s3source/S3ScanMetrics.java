@@ -1,0 +1,86 @@
+package dev.mlbatch.plugins.s3source;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import org.opensearch.dataprepper.metrics.PluginMetrics;
+
+import java.util.function.ToDoubleFunction;
+
+/** The source's meters. Names follow upstream's s3 source where upstream has the metric. */
+public class S3ScanMetrics {
+    // upstream (S3ObjectPluginMetrics, S3ObjectDeleteWorker, ScanObjectWorker, SqsWorker)
+    static final String OBJECTS_SUCCEEDED = "s3ObjectsSucceeded";
+    static final String OBJECTS_FAILED = "s3ObjectsFailed";
+    static final String OBJECTS_NOT_FOUND = "s3ObjectsNotFound";
+    static final String OBJECTS_ACCESS_DENIED = "s3ObjectsAccessDenied";
+    static final String OBJECTS_THROTTLED = "s3ObjectsThrottled";
+    static final String OBJECTS_EMPTY = "s3ObjectsEmpty";
+    static final String OBJECT_NO_RECORDS_FOUND = "s3ObjectNoRecordsFound";
+    static final String OBJECTS_DELETED = "s3ObjectsDeleted";
+    static final String OBJECTS_DELETE_FAILED = "s3ObjectsDeleteFailed";
+    static final String OBJECT_READ_TIME_ELAPSED = "s3ObjectReadTimeElapsed";
+    static final String OBJECT_SIZE_BYTES = "s3ObjectSizeBytes";
+    static final String OBJECT_PROCESSED_BYTES = "s3ObjectProcessedBytes";
+    static final String OBJECT_EVENTS = "s3ObjectsEvents";
+    static final String ACKNOWLEDGEMENT_SET_CALLBACKS = "acknowledgementSetCallbackCounter";
+    // ours
+    static final String OBJECTS_LISTED = "s3ObjectsListed";
+    static final String OBJECTS_PENDING = "s3ObjectsPending";
+    static final String BUCKET_LIST_FAILED = "s3BucketListFailed";
+    static final String MALFORMED_RECORDS = "s3ObjectMalformedRecords";
+    static final String OBJECTS_RETRIED = "s3ObjectsRetried";
+    static final String OBJECTS_CHANGED_BEFORE_READ = "s3ObjectsChangedBeforeRead";
+    static final String SCANS_COMPLETED = "s3ScansCompleted";
+
+    private final PluginMetrics pluginMetrics;
+    final Counter objectsSucceeded;
+    final Counter objectsFailed;
+    final Counter objectsNotFound;
+    final Counter objectsAccessDenied;
+    final Counter objectsThrottled;
+    final Counter objectsEmpty;
+    final Counter objectNoRecordsFound;
+    final Counter objectsDeleted;
+    final Counter objectsDeleteFailed;
+    final Counter acknowledgementSetCallbacks;
+    final Counter objectsListed;
+    final Counter bucketListFailed;
+    final Counter malformedRecords;
+    final Counter objectsRetried;
+    final Counter objectsChangedBeforeRead;
+    final Counter scansCompleted;
+    final Timer objectReadTimeElapsed;
+    final DistributionSummary objectSizeBytes;
+    final DistributionSummary objectProcessedBytes;
+    final DistributionSummary objectEvents;
+
+    public S3ScanMetrics(final PluginMetrics pluginMetrics) {
+        this.pluginMetrics = pluginMetrics;
+        objectsSucceeded = pluginMetrics.counter(OBJECTS_SUCCEEDED);
+        objectsFailed = pluginMetrics.counter(OBJECTS_FAILED);
+        objectsNotFound = pluginMetrics.counter(OBJECTS_NOT_FOUND);
+        objectsAccessDenied = pluginMetrics.counter(OBJECTS_ACCESS_DENIED);
+        objectsThrottled = pluginMetrics.counter(OBJECTS_THROTTLED);
+        objectsEmpty = pluginMetrics.counter(OBJECTS_EMPTY);
+        objectNoRecordsFound = pluginMetrics.counter(OBJECT_NO_RECORDS_FOUND);
+        objectsDeleted = pluginMetrics.counter(OBJECTS_DELETED);
+        objectsDeleteFailed = pluginMetrics.counter(OBJECTS_DELETE_FAILED);
+        acknowledgementSetCallbacks = pluginMetrics.counter(ACKNOWLEDGEMENT_SET_CALLBACKS);
+        objectsListed = pluginMetrics.counter(OBJECTS_LISTED);
+        bucketListFailed = pluginMetrics.counter(BUCKET_LIST_FAILED);
+        malformedRecords = pluginMetrics.counter(MALFORMED_RECORDS);
+        objectsRetried = pluginMetrics.counter(OBJECTS_RETRIED);
+        objectsChangedBeforeRead = pluginMetrics.counter(OBJECTS_CHANGED_BEFORE_READ);
+        scansCompleted = pluginMetrics.counter(SCANS_COMPLETED);
+        objectReadTimeElapsed = pluginMetrics.timer(OBJECT_READ_TIME_ELAPSED);
+        objectSizeBytes = pluginMetrics.summary(OBJECT_SIZE_BYTES);
+        objectProcessedBytes = pluginMetrics.summary(OBJECT_PROCESSED_BYTES);
+        objectEvents = pluginMetrics.summary(OBJECT_EVENTS);
+    }
+
+    /** Registers the gauge of objects taken up (listed and acquired) and not yet settled. */
+    <T> void registerPendingGauge(final T ledger, final ToDoubleFunction<T> pendingCount) {
+        pluginMetrics.gauge(OBJECTS_PENDING, ledger, pendingCount);
+    }
+}

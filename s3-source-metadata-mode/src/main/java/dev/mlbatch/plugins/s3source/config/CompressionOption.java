@@ -1,0 +1,41 @@
+package dev.mlbatch.plugins.s3source.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** How object bytes are decompressed before the codec sees them. */
+public enum CompressionOption {
+    NONE("none"),
+    GZIP("gzip"),
+    /** gzip for keys ending in ".gz", none otherwise (upstream's rule, minus snappy/zstd). */
+    AUTOMATIC("automatic");
+
+    private final String optionValue;
+
+    CompressionOption(final String optionValue) {
+        this.optionValue = optionValue;
+    }
+
+    @JsonValue
+    public String getOptionValue() {
+        return optionValue;
+    }
+
+    @JsonCreator
+    public static CompressionOption fromOptionValue(final String value) {
+        return Arrays.stream(values())
+                .filter(option -> option.optionValue.equals(value))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(String.format(
+                        "compression '%s' is not supported; use one of %s", value,
+                        Arrays.stream(values()).map(CompressionOption::getOptionValue).collect(Collectors.joining(", ")))));
+    }
+
+    /** Whether the object with this key is gzip-compressed under this option. */
+    public boolean isGzip(final String objectKey) {
+        return this == GZIP || (this == AUTOMATIC && objectKey.endsWith(".gz"));
+    }
+}

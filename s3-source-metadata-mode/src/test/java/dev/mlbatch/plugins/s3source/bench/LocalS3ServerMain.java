@@ -1,0 +1,65 @@
+package dev.mlbatch.plugins.s3source.bench;
+
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Benchmark helper run in its own JVM, so the benchmark's heap holds only the pipeline: s3proxy either in memory
+ * ({@code transient <bucket> <objects>}, filled in process, which is far faster than that many PUTs) or on the
+ * filesystem backend over a folder ({@code filesystem <folder>}, one sub-folder per bucket). Prints
+ * {@code PORT <n>} when ready; exits when its stdin closes.
+ */
+public final class LocalS3ServerMain {
+    static final String ACCESS_KEY = "bench-access-key";
+    static final String SECRET_KEY = "bench-secret-key";
+
+    private LocalS3ServerMain() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final BlobStore store;
+        if ("transient".equals(args[0])) {
+            store = BlobStores.create("transient", new Properties());
+            final String bucket = args[1];
+            final int objects = Integer.parseInt(args[2]);
+            store.createContainer(bucket);
+            for (int i = 0; i < objects; i++) {
+                final byte[] content = ("{\"id\":" + i + "}\n").getBytes(StandardCharsets.UTF_8);
+                store.putBlob(PutObjectRequest.builder().bucket(bucket)
+                                .key(String.format(Locale.ROOT, "batch-%03d/input-%06d.jsonl", i / 1000, i))
+                                .contentLength((long) content.length).build(),
+                        new ByteArrayInputStream(content));
+            }
+        } else {
+            final Properties properties = new Properties();
+            properties.setProperty("jclouds.filesystem.basedir", args[1]);
+            store = BlobStores.create("filesystem", properties);
+        }
+        final S3Proxy proxy = S3Proxy.builder()
+                .blobStore(store)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(20);
+        }
+        System.out.println("PORT " + proxy.getPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // runs until the parent closes our stdin
+        }
+        proxy.stop();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.mlbatch.plugins.s3source.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.runtime.DataPrepperRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Whole pipelines on the local runtime: the s3 source (scan) against a local S3 server, the real ndjson codec and
+ * the file sink, with the in-memory and the durable coordination store.
+ */
+class S3ScanPipelineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> SDK_PROPERTIES = Map.of(
+            "aws.accessKeyId", LocalS3Server.ACCESS_KEY,
+            "aws.secretAccessKey", LocalS3Server.SECRET_KEY,
+            "aws.region", "us-east-1");
+
+    @TempDir
+    Path dir;
+    private LocalS3Server s3;
+
+    @BeforeEach
+    void start() throws Exception {
+        s3 = LocalS3Server.start();
+        SDK_PROPERTIES.forEach(System::setProperty);
+        // The SDK's standard endpoint setting, as a user would export AWS_ENDPOINT_URL_S3.
+        System.setProperty("aws.endpointUrlS3", s3.endpoint());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        SDK_PROPERTIES.keySet().forEach(System::clearProperty);
+        System.clearProperty("aws.endpointUrlS3");
+        s3.close();
+    }
+
+    private DataPrepperRuntime runtime(final String pipelines, final String config) throws IOException {
+        final Path pipelineFile = dir.resolve("pipelines-" + System.nanoTime() + ".yaml");
+        Files.writeString(pipelineFile, pipelines);
+        final DataPrepperRuntime.Builder builder = DataPrepperRuntime.builder().pipelines(pipelineFile).envFile(null).serverPort(0);
+        if (config != null) {
+            final Path configFile = dir.resolve("data-prepper-config.yaml");
+            Files.writeString(configFile, config);
+            builder.config(configFile);
+        }
+        return builder.build();
+    }
+
+    private static List<JsonNode> lines(final Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        final List<JsonNode> nodes = new ArrayList<>();
+        for (final String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    @Test
+    void trigger_and_ingest_stages_read_one_bucket_through_two_entries() throws Exception {
+        s3.createBucket("batch");
+        s3.put("batch", "input/batch-0.jsonl", "{\"content\":[\"a\",\"b\"]}\n");
+        s3.put("batch", "input/batch-0.jsonl.manifest", "{}");
+        s3.put("batch", "output/batch-0.jsonl.out", "{\"SageMakerOutput\":[[0.1],[0.2]]}\nnot json\n{\"SageMakerOutput\":[[0.3],[0.4]]}\n");
+        final Path out = dir.resolve("events.jsonl");
+        try (DataPrepperRuntime runtime = runtime("""
+                version: "2"
+                scan-pipeline:
+                  source:
+                    s3:
+                      acknowledgments: true
+                      scan:
+                        buckets:
+                          - bucket:
+                              name: batch
+                              data_selection: metadata_only
+                              filter:
+                                include_prefix: [input/]
+                                exclude_suffix: [.manifest]
+                          - bucket:
+                              name: batch
+                              data_selection: data_only
+                              filter:
+                                include_prefix: [output/]
+                      aws:
+                        region: us-east-1
+                      default_bucket_owner: 388303208821
+                      codec:
+                        ndjson:
+                          include_empty_objects: false
+                      compression: none
+                      workers: '1'
+                  sink:
+                    - file:
+                        path: %s
+                """.formatted(out), null)) {
+            runtime.start();
+            assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "the single scan should finish");
+            runtime.shutdown();
+        }
+        final List<JsonNode> events = lines(out);
+        assertEquals(3, events.size(), events.toString());
+        final JsonNode metadata = events.stream().filter(e -> e.has("key")).findFirst().orElseThrow();
+        assertEquals("batch", metadata.get("bucket").asText());
+        assertEquals("input/batch-0.jsonl", metadata.get("key").asText());
+        assertEquals(22, metadata.get("length").asLong());
+        assertTrue(metadata.get("time").isNumber(), "time is serialized as epoch seconds, as upstream: " + metadata);
+        assertEquals(2, events.stream().filter(e -> e.has("SageMakerOutput")).count());
+    }
+
+    @Test
+    void stopping_mid_scan_and_restarting_with_the_durable_store_delivers_every_object_exactly_once() throws Exception {
+        s3.createBucket("restart");
+        final int objects = 400;
+        for (int i = 0; i < objects; i++) {
+            s3.put("restart", String.format("part-%04d.jsonl", i), "{\"object\":" + i + ",\"line\":1}\n{\"object\":" + i + ",\"line\":2}\n");
+        }
+        final String store = "source_coordination:\n  store:\n    file:\n      path: " + dir.resolve("coordination.store") + "\n";
+        final Path firstOut = dir.resolve("first.jsonl");
+        final Path secondOut = dir.resolve("second.jsonl");
+        final String pipeline = """
+                restart-pipeline:
+                  source:
+                    s3:
+                      acknowledgments: true
+                      codec: {ndjson: {}}
+                      aws: {region: us-east-1}
+                      disable_bucket_ownership_validation: true
+                      scan:
+                        buckets:
+                          - bucket: {name: restart, data_selection: data_only}
+                  sink:
+                    - file: {path: %s}
+                """;
+
+        try (DataPrepperRuntime first = runtime(pipeline.formatted(firstOut), store)) {
+            first.start();
+            final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (lines(firstOut).size() < 60 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            first.shutdown();
+        }
+        final int firstCount = lines(firstOut).size();
+        assertTrue(firstCount > 0 && firstCount < 2 * objects, "the first run must stop mid-scan, it wrote " + firstCount);
+
+        try (DataPrepperRuntime second = runtime(pipeline.formatted(secondOut), store)) {
+            second.start();
+            assertTrue(second.awaitFinished(Duration.ofMinutes(2)), "the restarted scan should finish");
+            second.shutdown();
+        }
+        final List<String> delivered = new ArrayList<>();
+        for (final JsonNode event : lines(firstOut)) {
+            delivered.add(event.get("object").asInt() + ":" + event.get("line").asInt());
+        }
+        for (final JsonNode event : lines(secondOut)) {
+            delivered.add(event.get("object").asInt() + ":" + event.get("line").asInt());
+        }
+        final List<String> expected = IntStream.range(0, objects).boxed()
+                .flatMap(i -> java.util.stream.Stream.of(i + ":1", i + ":2")).sorted().collect(Collectors.toList());
+        assertEquals(expected, delivered.stream().sorted().collect(Collectors.toList()));
+    }
+}
