@@ -1,0 +1,191 @@
+package dev.mlbatch.plugins.sink.s3;
+
+import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
+import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
+import org.opensearch.dataprepper.model.annotations.DataPrepperPluginConstructor;
+import org.opensearch.dataprepper.model.configuration.PluginSetting;
+import org.opensearch.dataprepper.model.event.Event;
+import org.opensearch.dataprepper.model.event.EventHandle;
+import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationException;
+import org.opensearch.dataprepper.model.record.Record;
+import org.opensearch.dataprepper.model.sink.AbstractSink;
+import org.opensearch.dataprepper.model.sink.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@code s3} sink: collects events from any number of pipeline workers into one object buffer, and writes the
+ * buffer as a whole object when {@code threshold} says so (event count, size, or age). Events are acknowledged
+ * positively only after the object exists, negatively when it could not be written.
+ */
+@DataPrepperPlugin(name = "s3", pluginType = Sink.class, pluginConfigurationType = S3SinkConfig.class)
+public class S3Sink extends AbstractSink<Record<Event>> {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Sink.class);
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(200);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(20);
+
+    private final S3SinkConfig config;
+    private final OutputFormat format;
+    private final ObjectKeyGenerator keys;
+    private final S3Client s3;
+    private final S3ObjectUploader uploader;
+    private final S3SinkMetrics metrics;
+    private final ScheduledExecutorService timer;
+    private final Object lock = new Object();
+    private final long maxBytes;
+    private final int maxEvents;
+    private final long timeoutNanos;
+    private ObjectBuffer buffer;
+    private volatile boolean ready;
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+
+    @DataPrepperPluginConstructor
+    public S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final AwsCredentialsSupplier awsCredentialsSupplier) {
+        this(pluginSetting, config, awsCredentialsSupplier, EndpointOverride.fromProcess());
+    }
+
+    S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final AwsCredentialsSupplier awsCredentialsSupplier,
+           final EndpointOverride endpointOverride) {
+        super(pluginSetting);
+        this.config = config;
+        try {
+            this.format = OutputFormats.fromCodec(config.getCodec());
+            this.keys = new ObjectKeyGenerator(config.getObjectKey().getPathPrefix(), format.extension(),
+                    config.getCompression(), Clock.systemUTC());
+        } catch (final IllegalArgumentException e) {
+            throw new InvalidPluginConfigurationException("s3 sink: " + e.getMessage(), e);
+        }
+        this.s3 = S3ClientFactory.create(config.getAws(), awsCredentialsSupplier, endpointOverride);
+        this.uploader = new S3ObjectUploader(s3, config.getBucket(), config.getMaxRetries(),
+                BackoffStrategy.exponentialDelayHalfJitter(BACKOFF_BASE, BACKOFF_MAX),
+                S3ObjectUploader.DEFAULT_MULTIPART_THRESHOLD, S3ObjectUploader.DEFAULT_PART_SIZE,
+                d -> TimeUnit.MILLISECONDS.sleep(d.toMillis()));
+        this.metrics = new S3SinkMetrics(pluginMetrics);
+        this.maxBytes = config.getThreshold().getMaximumSize().getBytes();
+        this.maxEvents = config.getThreshold().getEventCount();
+        this.timeoutNanos = config.getThreshold().getEventCollectTimeout().toNanos();
+        this.buffer = newBuffer();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread thread = new Thread(r, "s3-sink-flush-" + pluginSetting.getPipelineName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        endpointOverride.endpoint().ifPresent(endpoint ->
+                LOG.info("s3 sink: S3 endpoint overridden to {} (path-style addressing)", endpoint));
+    }
+
+    private ObjectBuffer newBuffer() {
+        return new ObjectBuffer(format, config.getCompression());
+    }
+
+    @Override
+    public synchronized void doInitialize() {
+        if (ready) {
+            return;
+        }
+        final long period = Math.max(10, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 2));
+        timer.scheduleWithFixedDelay(this::flushIfTimedOut, period, period, TimeUnit.MILLISECONDS);
+        ready = true;
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    public void doOutput(final Collection<Record<Event>> records) {
+        final List<ObjectBuffer> full = new ArrayList<>(1);
+        synchronized (lock) {
+            for (final Record<Event> record : records) {
+                buffer.add(record.getData(), System.nanoTime());
+                if (buffer.eventCount() >= maxEvents || buffer.encodedBytes() >= maxBytes) {
+                    full.add(buffer);
+                    buffer = newBuffer();
+                }
+            }
+        }
+        // Upload outside the lock so other workers keep filling the next object meanwhile.
+        full.forEach(this::write);
+    }
+
+    private void flushIfTimedOut() {
+        try {
+            final ObjectBuffer due;
+            synchronized (lock) {
+                if (buffer.eventCount() == 0 || System.nanoTime() - buffer.firstEventNanos() < timeoutNanos) {
+                    return;
+                }
+                due = buffer;
+                buffer = newBuffer();
+            }
+            write(due);
+        } catch (final RuntimeException e) {
+            // Keep the timer alive: one failed write must not stop later ones.
+            LOG.error("s3 sink: timed flush failed: {}", e.toString());
+        }
+    }
+
+    private void write(final ObjectBuffer object) {
+        final String key = keys.nextKey();
+        final byte[] content = object.finish();
+        final long start = System.nanoTime();
+        try {
+            uploader.upload(key, content, format.contentType());
+        } catch (final S3UploadException e) {
+            metrics.objectsFailed.increment();
+            metrics.objectsEventsFailed.increment(object.eventCount());
+            LOG.error("s3 sink: {}; {} events acknowledged negatively", e.getMessage(), object.eventCount());
+            object.handles().forEach(h -> release(h, false));
+            return;
+        } finally {
+            metrics.requestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        metrics.objectsSucceeded.increment();
+        metrics.objectsEventsSucceeded.increment(object.eventCount());
+        metrics.objectSizeBytes.record(content.length);
+        LOG.debug("s3 sink: wrote s3://{}/{} ({} events, {} bytes)", config.getBucket(), key, object.eventCount(), content.length);
+        object.handles().forEach(h -> release(h, true));
+    }
+
+    private static void release(final EventHandle handle, final boolean result) {
+        if (handle != null) {
+            handle.release(result);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        super.shutdown();
+        timer.shutdown();
+        try {
+            timer.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        final ObjectBuffer rest;
+        synchronized (lock) {
+            rest = buffer;
+            buffer = newBuffer();
+        }
+        if (rest.eventCount() > 0) {
+            write(rest);
+        }
+        s3.close();
+    }
+}

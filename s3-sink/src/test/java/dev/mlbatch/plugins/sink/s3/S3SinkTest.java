@@ -1,0 +1,260 @@
+package dev.mlbatch.plugins.sink.s3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opensearch.dataprepper.model.configuration.PluginSetting;
+import org.opensearch.dataprepper.model.event.Event;
+import org.opensearch.dataprepper.model.event.JacksonEvent;
+import org.opensearch.dataprepper.model.record.Record;
+import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The s3 sink writing to a real S3-compatible server (s3proxy in process), reached through aws.endpointUrlS3. */
+class S3SinkTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalS3 s3;
+    private final Map<Event, Boolean> acks = new ConcurrentHashMap<>();
+    private final Map<Event, Integer> objectsVisibleAtRelease = new ConcurrentHashMap<>();
+    private final List<S3Sink> sinks = new ArrayList<>();
+    private String bucket;
+    private volatile CountDownLatch released = new CountDownLatch(0);
+    private volatile boolean checkVisibility = true;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        s3 = new LocalS3();
+        // The SDK's standard endpoint setting, as a user would set it for an S3-compatible store.
+        System.setProperty("aws.endpointUrlS3", s3.endpoint());
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        System.clearProperty("aws.endpointUrlS3");
+        s3.close();
+    }
+
+    @BeforeEach
+    void createBucket() {
+        bucket = "bucket-" + System.nanoTime();
+        s3.client.createBucket(b -> b.bucket(bucket));
+    }
+
+    @AfterEach
+    void stopSinks() {
+        sinks.forEach(S3Sink::shutdown);
+    }
+
+    private Map<String, Object> settings(final Map<String, Object> overrides) {
+        final Map<String, Object> settings = new HashMap<>(Map.of(
+                "bucket", bucket,
+                "codec", Map.of("ndjson", Map.of()),
+                "aws", Map.of("region", "us-east-1"),
+                "threshold", new HashMap<>(Map.of("event_count", 10, "event_collect_timeout", "60s"))));
+        settings.putAll(overrides);
+        return settings;
+    }
+
+    private S3Sink sink(final Map<String, Object> overrides, final String secret) {
+        final PluginSetting setting = new PluginSetting("s3", Map.of());
+        setting.setPipelineName("s3-test");
+        final S3Sink sink = new S3Sink(setting, TestConfigs.bind(settings(overrides)),
+                new StaticCredentialsSupplier(LocalS3.ACCESS_KEY, secret));
+        sink.initialize();
+        sinks.add(sink);
+        return sink;
+    }
+
+    private S3Sink sink(final Map<String, Object> overrides) {
+        return sink(overrides, LocalS3.SECRET_KEY);
+    }
+
+    private List<Record<Event>> events(final int from, final int count, final String pad) {
+        final List<Record<Event>> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            final Event event = JacksonEvent.builder().withEventType("event").withData(Map.of("n", i, "pad", pad)).build();
+            event.getEventHandle().onRelease((handle, result) -> {
+                // What a reader sees at the moment the event is acknowledged.
+                if (checkVisibility) {
+                    objectsVisibleAtRelease.put(event, s3.client.listObjectsV2(b -> b.bucket(bucket)).contents().size());
+                }
+                acks.put(event, result);
+                released.countDown();
+            });
+            records.add(new Record<>(event));
+        }
+        return records;
+    }
+
+    private List<S3Object> objects() {
+        return s3.client.listObjectsV2(b -> b.bucket(bucket)).contents();
+    }
+
+    private byte[] read(final String key) {
+        return s3.client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
+    private List<JsonNode> ndjsonLines(final String key) throws Exception {
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final String line : new String(read(key), StandardCharsets.UTF_8).split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    @Test
+    void eventCountThresholdWritesWholeNdjsonObjectsUnderTheDatedPrefix() throws Exception {
+        final S3Sink sink = sink(Map.of("object_key", Map.of("path_prefix", "inputs/%{yyyy}/%{MM}/%{dd}/")));
+        sink.output(events(0, 25, "x"));
+        assertEquals(2, objects().size(), "two full objects of 10 events; 5 events still collecting");
+        sink.shutdown();
+        sinks.remove(sink);
+        final List<S3Object> objects = objects();
+        assertEquals(3, objects.size());
+        final String today = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy/MM/dd"));
+        final Set<Integer> seen = new HashSet<>();
+        int lines = 0;
+        for (final S3Object object : objects) {
+            assertTrue(object.key().startsWith("inputs/" + today + "/events-"), object.key());
+            assertTrue(object.key().endsWith(".ndjson"), object.key());
+            for (final JsonNode line : ndjsonLines(object.key())) {
+                seen.add(line.get("n").asInt());
+                lines++;
+            }
+        }
+        assertEquals(25, lines);
+        assertEquals(25, seen.size());
+        assertEquals(25, acks.values().stream().filter(v -> v).count());
+        objectsVisibleAtRelease.values().forEach(visible -> assertTrue(visible > 0, "acknowledged before its object existed"));
+    }
+
+    @Test
+    void jsonCodecWithGzipWritesOneJsonDocument() throws Exception {
+        final S3Sink sink = sink(Map.of("codec", Map.of("json", Map.of("key_name", "docs")), "compression", "gzip"));
+        sink.output(events(0, 10, "y"));
+        final List<S3Object> objects = objects();
+        assertEquals(1, objects.size());
+        assertTrue(objects.get(0).key().endsWith(".json.gz"), objects.get(0).key());
+        final byte[] plain = new GZIPInputStream(new ByteArrayInputStream(read(objects.get(0).key()))).readAllBytes();
+        final JsonNode document = JSON.readTree(plain);
+        assertEquals(10, document.get("docs").size());
+        assertEquals(9, document.get("docs").get(9).get("n").asInt());
+    }
+
+    @Test
+    void eventCollectTimeoutWritesAPartialObject() throws Exception {
+        final Map<String, Object> threshold = Map.of("event_count", 1000, "event_collect_timeout", "300ms");
+        sink(Map.of("threshold", threshold));
+        released = new CountDownLatch(3);
+        sinks.get(0).output(events(0, 3, "z"));
+        assertTrue(released.await(10, TimeUnit.SECONDS), "events are written and acknowledged after the timeout");
+        assertEquals(1, objects().size());
+        assertEquals(3, ndjsonLines(objects().get(0).key()).size());
+    }
+
+    @Test
+    void maximumSizeThresholdCutsObjects() throws Exception {
+        final Map<String, Object> threshold = Map.of("event_count", 1000, "event_collect_timeout", "60s", "maximum_size", "1kb");
+        final S3Sink sink = sink(Map.of("threshold", threshold));
+        sink.output(events(0, 8, "p".repeat(300)));
+        final List<S3Object> objects = objects();
+        assertEquals(2, objects.size(), "about 320 bytes per event: an object every 4 events");
+        for (final S3Object object : objects) {
+            assertEquals(4, ndjsonLines(object.key()).size());
+        }
+    }
+
+    @Test
+    void missingBucketAcknowledgesNegativelyWithoutRetrying() {
+        final S3Sink sink = sink(Map.of("bucket", "no-such-bucket-" + System.nanoTime()));
+        final long start = System.nanoTime();
+        sink.output(events(0, 10, "x"));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "a 404 is not retried with backoff");
+        assertEquals(10, acks.values().stream().filter(v -> !v).count());
+    }
+
+    @Test
+    void wrongSecretAcknowledgesNegatively() {
+        final S3Sink sink = sink(Map.of("max_retries", 1), "wrong-secret");
+        sink.output(events(0, 10, "x"));
+        assertEquals(10, acks.values().stream().filter(v -> !v).count());
+        assertEquals(0, objects().size());
+    }
+
+    @Test
+    void workersWritingAtOnceLoseAndDuplicateNothing() throws Exception {
+        final Map<String, Object> threshold = Map.of("event_count", 500, "event_collect_timeout", "60s");
+        final S3Sink sink = sink(Map.of("threshold", threshold));
+        checkVisibility = false;
+        final ExecutorService pool = Executors.newFixedThreadPool(4);
+        final List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            final int thread = t;
+            futures.add(pool.submit(() -> {
+                for (int batch = 0; batch < 10; batch++) {
+                    sink.output(events(thread * 100_000 + batch * 100, 100, "w"));
+                }
+            }));
+        }
+        for (final Future<?> future : futures) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        final Set<Integer> seen = new HashSet<>();
+        int lines = 0;
+        for (final S3Object object : objects()) {
+            for (final JsonNode line : ndjsonLines(object.key())) {
+                seen.add(line.get("n").asInt());
+                lines++;
+            }
+        }
+        assertEquals(4000, lines);
+        assertEquals(4000, seen.size());
+        assertEquals(8, objects().size());
+        assertEquals(4000, acks.values().stream().filter(v -> v).count());
+    }
+
+    @Test
+    void badCodecAndPrefixAreConfigurationErrors() {
+        assertTrue(assertThrows(InvalidPluginConfigurationException.class,
+                () -> sink(Map.of("codec", Map.of("parquet", Map.of())))).getMessage().contains("codec 'parquet' is not supported"));
+        assertTrue(assertThrows(InvalidPluginConfigurationException.class,
+                () -> sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "x"))))).getMessage()
+                .contains("codec.ndjson does not accept [extension]"));
+        assertTrue(assertThrows(InvalidPluginConfigurationException.class,
+                () -> sink(Map.of("object_key", Map.of("path_prefix", "a/${/type}/")))).getMessage()
+                .contains("date patterns %{...} only"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> sink(Map.of("buffer_type", "local_file"))).getMessage().contains("buffer_type 'local_file' is not supported"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> sink(Map.of("threshold", Map.of("event_collect_timeout", "5s")))).getMessage()
+                .contains("threshold.event_count is required"));
+    }
+}
