@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -141,12 +146,30 @@ public class JacksonEvent implements Event {
         for (int i = 0; i < path.size() - 1; i++) {
             parent = childForWrite(parent, path.get(i));
         }
-        setLeaf(parent, path.get(path.size() - 1), MAPPER.valueToTree(value));
+        setLeaf(parent, path.get(path.size() - 1), toNode(value));
     }
 
     @Override
     public void put(final String key, final Object value) {
         put(new JacksonEventKey(key, true, EventKeyFactory.EventAction.PUT), value);
+    }
+
+    /** Common scalar and tree values become nodes directly; everything else goes through Jackson's conversion. */
+    private static JsonNode toNode(final Object value) {
+        if (value == null) {
+            return NullNode.getInstance();
+        } else if (value instanceof String text) {
+            return TextNode.valueOf(text);
+        } else if (value instanceof Integer number) {
+            return IntNode.valueOf(number);
+        } else if (value instanceof Long number) {
+            return LongNode.valueOf(number);
+        } else if (value instanceof Boolean bool) {
+            return BooleanNode.valueOf(bool);
+        } else if (value instanceof JsonNode node) {
+            return node.deepCopy();
+        }
+        return MAPPER.valueToTree(value);
     }
 
     /** Walks one step down, creating an object where nothing exists; an array index may append one element. */
