@@ -79,9 +79,28 @@ public final class StackRun implements AutoCloseable {
         return put(run + "/sagemaker/input/" + name, body.toString());
     }
 
+    /**
+     * Uploads test data. The JDK URLConnection client sometimes writes a body into a keep-alive connection s3proxy
+     * has already closed ("Error writing request body to server"); the fixture retries so that this transport
+     * flake does not fail tests about the processor.
+     */
     public String put(final String key, final String body) {
-        s3.putObject(r -> r.bucket(bucket()).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
-        return key;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(r -> r.bucket(bucket()).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
+                return key;
+            } catch (final software.amazon.awssdk.core.exception.SdkClientException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (final InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The event the s3 source emits for this object in metadata_only mode. */
