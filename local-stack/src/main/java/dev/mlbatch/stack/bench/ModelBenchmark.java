@@ -25,7 +25,11 @@ import java.util.UUID;
 public final class ModelBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int WARM_UP = 300;
+    /**
+     * Records embedded by each side before measuring: the services JVM is fresh, and its tokenizer and
+     * JSON paths need a few thousand records of JIT warm-up before they run at steady state.
+     */
+    private static final int WARM_UP = 3000;
     /** Records per round of the interleaved measurement. */
     private static final int ROUND_SIZE = 500;
 

@@ -1,0 +1,282 @@
+package dev.mlbatch.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The three pipelines of {@code pipelines/local/<provider>/} on the local stack, each stage in its own runtime JVM:
+ * load the corpus into S3, stage 1 (prepare) until its one scan is done, stage 2 (trigger) until every provider job
+ * has ended and written its output, stage 3 (ingest) until every record is in the index with its vector. Stages 2
+ * and 3 scan on a schedule and never finish on their own; like an operator, the flow stops them once their work is
+ * visibly done.
+ */
+public final class EndToEndFlow implements AutoCloseable {
+
+    public static final String PREPARE = "1-prepare";
+    public static final String TRIGGER = "2-trigger";
+    public static final String INGEST = "3-ingest";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LocalStack stack;
+    private final Provider provider;
+    private final Path pipelinesDir;
+    private final Path workDir;
+    private final String classpath;
+    private final Map<String, String> stageEnv;
+    private final PrintStream out;
+    private final S3Client s3;
+    private final FlowObserver observer;
+    private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+    private Instant started = Instant.now();
+    private List<String> loadedIds = List.of();
+
+    /**
+     * @param pipelinesDir {@code pipelines/local}
+     * @param workDir      where the stage JVMs run (ledger, coordination stores, logs)
+     * @param classpath    the class path of the stage JVMs (runtime and plugins)
+     * @param stackHome    the stack's home, whose env file the stages read
+     */
+    public EndToEndFlow(final LocalStack stack, final Provider provider, final Path pipelinesDir, final Path workDir,
+                        final String classpath, final Path stackHome, final PrintStream out) {
+        this.stack = stack;
+        this.provider = provider;
+        this.pipelinesDir = pipelinesDir;
+        this.workDir = workDir;
+        this.classpath = classpath;
+        this.stageEnv = Map.of("MLBATCH_HOME", stackHome.toString());
+        this.out = out;
+        this.s3 = stack.newS3Client();
+        this.observer = new FlowObserver(stack, provider, s3);
+    }
+
+    /** The {@code _id}s of the records the last {@link #load} put into S3. */
+    public List<String> loadedIds() {
+        return loadedIds;
+    }
+
+    public FlowObserver observer() {
+        return observer;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Everything the three stages run in one go, from a clean slate. */
+    public FlowSummary run(final Path corpus, final int records) throws IOException, InterruptedException {
+        reset();
+        load(corpus, records);
+        prepare();
+        try (StageProcess trigger = start(TRIGGER)) {
+            awaitJobsEnded(trigger, Duration.ofHours(2));
+            stop(trigger);
+        }
+        try (StageProcess ingest = start(INGEST)) {
+            awaitIndexed(ingest, Duration.ofHours(2));
+            stop(ingest);
+        }
+        return summary();
+    }
+
+    /** Removes what an earlier run left: the index, the provider's objects in S3, the stages' state. */
+    public void reset() throws IOException {
+        final OpenSearchHttp.Answer deleted = new OpenSearchHttp(stack.openSearchUrl()).delete("/" + provider.index());
+        if (!deleted.ok() && deleted.status() != 404) {
+            throw new IllegalStateException("could not delete index " + provider.index() + ": HTTP " + deleted.status());
+        }
+        final List<ObjectIdentifier> batch = new ArrayList<>();
+        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(provider.prefix())).contents()) {
+            batch.add(ObjectIdentifier.builder().key(o.key()).build());
+            if (batch.size() == 1000) {
+                deleteObjects(batch);
+            }
+        }
+        deleteObjects(batch);
+        if (Files.exists(workDir)) {
+            try (Stream<Path> paths = Files.walk(workDir)) {
+                for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(workDir);
+        stageTimes.clear();
+    }
+
+    private void deleteObjects(final List<ObjectIdentifier> keys) {
+        if (!keys.isEmpty()) {
+            s3.deleteObjects(r -> r.bucket(stack.bucket()).delete(d -> d.objects(List.copyOf(keys)).quiet(true)));
+            keys.clear();
+        }
+    }
+
+    /**
+     * Puts the first {@code records} lines of the corpus into the provider's raw prefix, as one object; returns the
+     * {@code _id}s loaded.
+     */
+    public List<String> load(final Path corpus, final int records) throws IOException {
+        final Instant t0 = Instant.now();
+        final StringBuilder body = new StringBuilder();
+        final List<String> ids = new ArrayList<>(records);
+        try (BufferedReader reader = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
+            String line;
+            while (ids.size() < records && (line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    ids.add(JSON.readTree(line).path("_id").asText());
+                    body.append(line).append('\n');
+                }
+            }
+        }
+        if (ids.size() < records) {
+            throw new IllegalArgumentException(corpus + " holds " + ids.size() + " records, fewer than the " + records + " asked for");
+        }
+        final String key = provider.rawPrefix() + "corpus.jsonl";
+        s3.putObject(r -> r.bucket(stack.bucket()).key(key), RequestBody.fromString(body.toString(), StandardCharsets.UTF_8));
+        this.loadedIds = List.copyOf(ids);
+        this.started = t0;
+        stageTimes.put("load into S3", Duration.between(t0, Instant.now()));
+        out.printf(Locale.ROOT, "loaded %d records into s3://%s/%s%n", records, stack.bucket(), key);
+        return ids;
+    }
+
+    /** Stage 1: one scan of the raw prefix; the runtime exits when its source has finished. */
+    public void prepare() throws IOException, InterruptedException {
+        final Instant t0 = Instant.now();
+        out.printf("stage 1 (%s): raw documents -> %s input files%n", PREPARE, provider);
+        try (StageProcess stage = start(PREPARE, true)) {
+            final int exit = stage.awaitExit(Duration.ofMinutes(30));
+            if (exit != 0) {
+                throw new IllegalStateException("stage 1 exited with " + exit + "; see " + stage.log());
+            }
+        }
+        stageTimes.put("stage 1 prepare", Duration.between(t0, Instant.now()));
+        out.printf(Locale.ROOT, "stage 1 done: %d input files in s3://%s/%s%n", observer.inputFiles().size(),
+                stack.bucket(), provider.inputPrefix());
+    }
+
+    public StageProcess start(final String stage) throws IOException {
+        return start(stage, false);
+    }
+
+    private StageProcess start(final String stage, final boolean exitWhenDone) throws IOException {
+        final Path pipeline = pipelinesDir.resolve(provider.id()).resolve(stage + ".yaml");
+        if (!Files.isRegularFile(pipeline)) {
+            throw new IllegalArgumentException("pipeline file " + pipeline + " does not exist");
+        }
+        final Path config = workDir.resolve(stage + "-config.yaml");
+        if (!Files.exists(config)) {
+            // A durable store, so that a stage killed and started again resumes instead of re-reading everything.
+            Files.writeString(config, "source_coordination:\n  store:\n    file:\n      path: \""
+                    + workDir.resolve(stage + "-coordination.jsonl") + "\"\n", StandardCharsets.UTF_8);
+        }
+        return StageProcess.start(stage, pipeline, config, workDir, classpath, stageEnv, exitWhenDone);
+    }
+
+    /**
+     * Stage 2's work is done when every input file has its output and every job the provider received has ended.
+     * Prints a progress line whenever something moved; fails fast on a failed job or a dead stage.
+     */
+    public void awaitJobsEnded(final StageProcess trigger, final Duration timeout) throws InterruptedException {
+        final Instant t0 = Instant.now();
+        final Instant deadline = t0.plus(timeout);
+        out.printf("stage 2 (%s): one %s batch job per %s%n", TRIGGER, provider,
+                provider == Provider.SAGEMAKER ? "group of input files" : "input file");
+        String last = "";
+        while (true) {
+            final int inputs = observer.inputFiles().size();
+            final int outputs = observer.outputFiles().size();
+            final ProviderJobs jobs = observer.providerJobs(started);
+            final String progress = String.format(Locale.ROOT, "input files %d, provider jobs %s, output files %d/%d",
+                    inputs, jobs.describe(), outputs, inputs);
+            if (!progress.equals(last)) {
+                out.printf(Locale.ROOT, "  [%5.1f s] stage 2: %s%n", seconds(t0), progress);
+                last = progress;
+            }
+            if (!jobs.failed().isEmpty()) {
+                throw new IllegalStateException("provider job(s) failed: " + jobs.failed() + "; see " + trigger.log());
+            }
+            if (inputs > 0 && outputs >= inputs && jobs.count() > 0 && jobs.allEnded()) {
+                break;
+            }
+            checkRunning(trigger, deadline, timeout);
+            Thread.sleep(POLL.toMillis());
+        }
+        stageTimes.put("stage 2 trigger", Duration.between(t0, Instant.now()));
+    }
+
+    /** Stage 3's work is done when every record is in the index, with its vector. */
+    public void awaitIndexed(final StageProcess ingest, final Duration timeout) throws InterruptedException {
+        final Instant t0 = Instant.now();
+        final Instant deadline = t0.plus(timeout);
+        out.printf("stage 3 (%s): %s outputs -> index %s%n", INGEST, provider, provider.index());
+        String last = "";
+        while (true) {
+            final long documents = observer.documents();
+            final long withVector = observer.documentsWithVector();
+            final int records = loadedIds.size();
+            final String progress = String.format(Locale.ROOT, "documents %d/%d, with a vector %d/%d", documents, records,
+                    withVector, records);
+            if (!progress.equals(last)) {
+                out.printf(Locale.ROOT, "  [%5.1f s] stage 3: %s%n", seconds(t0), progress);
+                last = progress;
+            }
+            if (documents >= records && withVector >= records) {
+                break;
+            }
+            checkRunning(ingest, deadline, timeout);
+            Thread.sleep(POLL.toMillis());
+        }
+        stageTimes.put("stage 3 ingest", Duration.between(t0, Instant.now()));
+    }
+
+    private static void checkRunning(final StageProcess stage, final Instant deadline, final Duration timeout) {
+        if (!stage.isAlive()) {
+            throw new IllegalStateException(stage.name() + " stopped before its work was done; see " + stage.log());
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException(stage.name() + " did not finish its work within " + timeout + "; see " + stage.log());
+        }
+    }
+
+    public void stop(final StageProcess stage) throws InterruptedException {
+        stage.stop(STOP_TIMEOUT);
+    }
+
+    public FlowSummary summary() {
+        return new FlowSummary(provider, loadedIds.size(), observer.inputFiles().size(), observer.providerJobs(started),
+                observer.documents(), observer.documentsWithVector(), stageTimes);
+    }
+
+    private static double seconds(final Instant since) {
+        return Duration.between(since, Instant.now()).toMillis() / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

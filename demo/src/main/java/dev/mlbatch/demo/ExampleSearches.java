@@ -1,0 +1,89 @@
+package dev.mlbatch.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The searches of {@code examples/searches/} against a provider's index: a {@code knn} query with a vector and a
+ * {@code neural} query whose text ML Commons embeds with the real-time model.
+ */
+public final class ExampleSearches {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CANDIDATES = 50;
+    static final String MODEL_PLACEHOLDER = "<your-realtime-model-id>";
+
+    /** One hit: document id, score, and its text. */
+    public record Hit(String id, double score, String text) {
+    }
+
+    private final OpenSearchHttp openSearch;
+    private final String index;
+    private final String realtimeModelId;
+
+    public ExampleSearches(final OpenSearchHttp openSearch, final String index, final String realtimeModelId) {
+        this.openSearch = openSearch;
+        this.index = index;
+        this.realtimeModelId = realtimeModelId;
+    }
+
+    /** Runs each {@code *.json} query of {@code searchesDir} and prints its top hits. */
+    public void printAll(final Path searchesDir, final PrintStream out) throws IOException {
+        final List<Path> files;
+        try (var list = Files.list(searchesDir)) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        for (final Path file : files) {
+            final JsonNode query = JSON.readTree(Files.readString(file).replace(MODEL_PLACEHOLDER, realtimeModelId));
+            out.printf("search %s (%s)%n", file.getFileName(), describe(query));
+            for (final Hit hit : search(query)) {
+                out.printf(Locale.ROOT, "  %.4f  %s  %s%n", hit.score(), hit.id(), abbreviate(hit.text(), 100));
+            }
+        }
+    }
+
+    /**
+     * The {@code size} nearest documents to {@code text}, embedded by ML Commons with the real-time model. The Lucene
+     * engine explores only {@code k} candidates per segment, so {@code k} is kept well above {@code size} for recall.
+     */
+    public List<Hit> neural(final String text, final int size) {
+        final ObjectNode query = JSON.createObjectNode();
+        query.put("size", size);
+        query.putObject("_source").putArray("excludes").add("text_embedding");
+        query.putObject("query").putObject("neural").putObject("text_embedding")
+                .put("query_text", text).put("model_id", realtimeModelId).put("k", Math.max(CANDIDATES, size));
+        return search(query);
+    }
+
+    private List<Hit> search(final JsonNode query) {
+        final JsonNode answer = openSearch.post("/" + index + "/_search", query).orThrow("search on " + index);
+        final List<Hit> hits = new ArrayList<>();
+        for (final JsonNode hit : answer.path("hits").path("hits")) {
+            hits.add(new Hit(hit.path("_id").asText(), hit.path("_score").asDouble(), hit.path("_source").path("text").asText()));
+        }
+        return hits;
+    }
+
+    private static String describe(final JsonNode query) {
+        final JsonNode neural = query.path("query").path("neural").path("text_embedding");
+        if (!neural.isMissingNode()) {
+            return "neural, query_text \"" + neural.path("query_text").asText() + "\"";
+        }
+        final JsonNode knn = query.path("query").path("knn").path("text_embedding");
+        return knn.isMissingNode() ? "query" : "knn, a " + knn.path("vector").size() + "-float vector";
+    }
+
+    private static String abbreviate(final String s, final int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

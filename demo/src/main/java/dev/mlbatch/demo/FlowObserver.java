@@ -1,0 +1,140 @@
+package dev.mlbatch.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+import dev.mlbatch.stack.sigv4.SignedHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads how far one provider's flow has got, from the outside, as a user would check it: objects in S3, the
+ * provider's own job list (the local model service's ListTransformJobs / ListModelInvocationJobs), and the index.
+ */
+public final class FlowObserver {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalStack stack;
+    private final Provider provider;
+    private final S3Client s3;
+    private final OpenSearchHttp openSearch;
+    private final SignedHttpClient sageMaker;
+    private final SignedHttpClient bedrock;
+
+    public FlowObserver(final LocalStack stack, final Provider provider, final S3Client s3) {
+        this.stack = stack;
+        this.provider = provider;
+        this.s3 = s3;
+        this.openSearch = new OpenSearchHttp(stack.openSearchUrl());
+        this.sageMaker = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "sagemaker");
+        this.bedrock = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "bedrock");
+    }
+
+    /** Record files stage 1 wrote for the provider (manifests excluded). */
+    public List<String> inputFiles() {
+        return recordObjects(provider.inputPrefix());
+    }
+
+    /** Output files the provider's jobs wrote (its manifests excluded). */
+    public List<String> outputFiles() {
+        return recordObjects(provider.outputPrefix());
+    }
+
+    private List<String> recordObjects(final String prefix) {
+        final List<String> keys = new ArrayList<>();
+        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(prefix)).contents()) {
+            if (!provider.isBookkeeping(o.key()) && !o.key().endsWith("/")) {
+                keys.add(o.key());
+            }
+        }
+        return keys;
+    }
+
+    /** Jobs the provider received since {@code since}. */
+    public ProviderJobs providerJobs(final Instant since) {
+        try {
+            return provider == Provider.SAGEMAKER ? transformJobs(since) : invocationJobs(since);
+        } catch (final IOException e) {
+            throw new IllegalStateException("could not list " + provider + " jobs at " + stack.modelServiceUrl() + ": " + e.getMessage(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private ProviderJobs transformJobs(final Instant since) throws IOException, InterruptedException {
+        final List<ProviderJobs.Job> jobs = new ArrayList<>();
+        String token = null;
+        do {
+            final Map<String, Object> request = token == null ? Map.of("MaxResults", 100)
+                    : Map.of("MaxResults", 100, "NextToken", token);
+            final JsonNode page = call(sageMaker, "POST", stack.modelServiceUrl() + "/sagemaker/ListTransformJobs",
+                    JSON.writeValueAsString(request));
+            for (final JsonNode job : page.path("TransformJobSummaries")) {
+                if (job.path("CreationTime").asDouble() >= since.getEpochSecond()) {
+                    jobs.add(new ProviderJobs.Job(job.path("TransformJobName").asText(), job.path("TransformJobStatus").asText(),
+                            job.path("FailureReason").asText(null)));
+                }
+            }
+            token = page.path("NextToken").asText(null);
+        } while (token != null);
+        return new ProviderJobs(jobs);
+    }
+
+    private ProviderJobs invocationJobs(final Instant since) throws IOException, InterruptedException {
+        final List<ProviderJobs.Job> jobs = new ArrayList<>();
+        String token = null;
+        do {
+            final String url = stack.modelServiceUrl() + "/bedrock/model-invocation-jobs?maxResults=1000"
+                    + (token == null ? "" : "&nextToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            final JsonNode page = call(bedrock, "GET", url, null);
+            for (final JsonNode job : page.path("invocationJobSummaries")) {
+                if (!Instant.parse(job.path("submitTime").asText()).isBefore(since.minusSeconds(1))) {
+                    jobs.add(new ProviderJobs.Job(job.path("jobName").asText(), job.path("status").asText(),
+                            job.path("message").asText(null)));
+                }
+            }
+            token = page.path("nextToken").asText(null);
+        } while (token != null);
+        return new ProviderJobs(jobs);
+    }
+
+    private static JsonNode call(final SignedHttpClient client, final String method, final String url, final String body)
+            throws IOException, InterruptedException {
+        final HttpResponse<String> response = client.send(method, url, body);
+        if (response.statusCode() != 200) {
+            throw new IOException(method + " " + url + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Documents in the provider's index (0 while it does not exist). */
+    public long documents() {
+        return count(null);
+    }
+
+    /** Documents in the provider's index that have their vector. */
+    public long documentsWithVector() {
+        return count(Map.of("query", Map.of("exists", Map.of("field", "text_embedding"))));
+    }
+
+    private long count(final Object query) {
+        final OpenSearchHttp.Answer answer = query == null ? openSearch.get("/" + provider.index() + "/_count")
+                : openSearch.post("/" + provider.index() + "/_count", query);
+        if (answer.status() == 404) {
+            return 0;
+        }
+        return answer.orThrow("counting " + provider.index()).path("count").asLong();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mlbatch.demo;
+
+import dev.mlbatch.stack.StackEnv;
+
+import java.util.Locale;
+
+/**
+ * The two batch providers of the flow and where each keeps its data: the S3 prefixes the pipelines in
+ * {@code pipelines/local/<name>/} read and write, the index stage 3 fills, and the env-file keys of its models.
+ */
+public enum Provider {
+    SAGEMAKER("sagemaker", ".manifest", StackEnv.SAGEMAKER_REALTIME_MODEL_ID),
+    BEDROCK("bedrock", "manifest.json.out", StackEnv.BEDROCK_REALTIME_MODEL_ID);
+
+    private final String id;
+    private final String bookkeepingSuffix;
+    private final String realtimeModelKey;
+
+    Provider(final String id, final String bookkeepingSuffix, final String realtimeModelKey) {
+        this.id = id;
+        this.bookkeepingSuffix = bookkeepingSuffix;
+        this.realtimeModelKey = realtimeModelKey;
+    }
+
+    public static Provider parse(final String name) {
+        for (final Provider p : values()) {
+            if (p.id.equals(name.toLowerCase(Locale.ROOT))) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown provider '" + name + "' (sagemaker or bedrock)");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Everything of this provider's flow in the bucket lives under this prefix. */
+    public String prefix() {
+        return id + "/";
+    }
+
+    public String rawPrefix() {
+        return id + "/raw/";
+    }
+
+    public String inputPrefix() {
+        return id + "/input/";
+    }
+
+    public String outputPrefix() {
+        return id + "/output/";
+    }
+
+    /** Objects among inputs or outputs that are the provider's bookkeeping (manifests), not records. */
+    public boolean isBookkeeping(final String key) {
+        return key.endsWith(bookkeepingSuffix);
+    }
+
+    public String index() {
+        return "wordnet-" + id;
+    }
+
+    public String realtimeModelKey() {
+        return realtimeModelKey;
+    }
+
+    /** Bedrock runs a job only over 100 to 50,000 records; stage 1 writes files of 500. */
+    public String recordCountProblem(final int records) {
+        if (this == BEDROCK && records % 500 != 0 && records % 500 < 100) {
+            return "Bedrock needs at least 100 records per job and stage 1 writes files of 500 records, so "
+                    + records + " records would leave a last file of " + (records % 500)
+                    + "; use a multiple of 500 or leave at least 100 records in the last file";
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
