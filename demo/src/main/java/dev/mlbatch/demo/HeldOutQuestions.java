@@ -56,6 +56,20 @@ public final class HeldOutQuestions {
         return new HeldOutQuestions(questions);
     }
 
+    /** The ids of the questions marked {@code top3_at_1000}: the flow answers them on the first 1,000 records. */
+    public static Set<String> answerableAtThousand(final Path file) throws IOException {
+        final Set<String> ids = new java.util.TreeSet<>();
+        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                final JsonNode q = JSON.readTree(line);
+                if (q.path("top3_at_1000").asBoolean(false)) {
+                    ids.add(q.path("question_id").asText());
+                }
+            }
+        }
+        return ids;
+    }
+
     public List<Question> questions() {
         return questions;
     }

@@ -1,0 +1,153 @@
+package dev.mlbatch.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mlbatch.stack.JvmClasspath;
+import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.StackHome;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The three local pipelines of each provider on 1,000 records, each stage in its own runtime JVM on the real local
+ * stack: once uninterrupted, then again with stage 2 and stage 3 each SIGKILLed mid-work and started again. Both
+ * runs must leave the same index (every record once, with its source fields and a 384-float vector) and the
+ * provider must have received the same number of jobs.
+ */
+class EndToEndIT {
+
+    private static final int RECORDS = 1000;
+    private static final Set<String> SOURCE_FIELDS = Set.of("text", "lemma", "lemmas", "pos", "synset_offset", "lexname",
+            "tag_count", "text_embedding");
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(10);
+
+    private static LocalStack stack;
+    private static ProjectLayout layout;
+    private static OpenSearchHttp openSearch;
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.startForTests();
+        stack.resetModelService();
+        layout = ProjectLayout.locate();
+        openSearch = new OpenSearchHttp(stack.openSearchUrl());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Provider.class)
+    void killedAndRestartedStagesEndLikeAnUninterruptedRun(final Provider provider) throws Exception {
+        final PrintStream out = System.out;
+        final Path work = StackHome.locate().root().resolve("e2e-test").resolve(provider.id());
+        try (EndToEndFlow flow = new EndToEndFlow(stack, provider, layout.localPipelines(), work, JvmClasspath.current(),
+                StackHome.locate().root(), out)) {
+            out.println("=== " + provider + ": uninterrupted");
+            final FlowSummary uninterrupted = flow.run(layout.corpus(), RECORDS);
+            uninterrupted.print(out);
+            final Map<String, String> index = checkIndex(provider, flow.loadedIds());
+            checkHeldOutQuestions(provider, flow.loadedIds());
+
+            out.println("=== " + provider + ": stage 2 and stage 3 killed (SIGKILL) mid-work and started again");
+            flow.reset();
+            final Instant since = Instant.now().minusSeconds(1);
+            flow.load(layout.corpus(), RECORDS);
+            flow.prepare();
+            try (StageProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
+                awaitOrFail("a provider job", () -> flow.observer().providerJobs(since).count() > 0, trigger);
+                trigger.kill();
+            }
+            try (StageProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
+                flow.awaitJobsEnded(trigger, STAGE_TIMEOUT);
+                flow.stop(trigger);
+            }
+            try (StageProcess ingest = flow.start(EndToEndFlow.INGEST)) {
+                awaitOrFail("a first indexed vector", () -> flow.observer().documentsWithVector() > 0, ingest);
+                ingest.kill();
+            }
+            try (StageProcess ingest = flow.start(EndToEndFlow.INGEST)) {
+                flow.awaitIndexed(ingest, STAGE_TIMEOUT);
+                flow.stop(ingest);
+            }
+            final FlowSummary restarted = flow.summary();
+            restarted.print(out);
+
+            assertEquals(uninterrupted.jobs().count(), restarted.jobs().count(),
+                    provider + ": provider jobs of the killed run vs the uninterrupted run");
+            assertEquals(uninterrupted.inputFiles(), restarted.inputFiles(), provider + ": input files");
+            assertEquals(index, checkIndex(provider, flow.loadedIds()),
+                    provider + ": the index after the killed run differs from the uninterrupted run's");
+        }
+    }
+
+    /** Every loaded record is in the index exactly once with all its fields and a 384-float vector; returns each
+     * document's canonical JSON by id. */
+    private static Map<String, String> checkIndex(final Provider provider, final List<String> ids) throws Exception {
+        openSearch.post("/" + provider.index() + "/_refresh", null).orThrow("refresh");
+        final JsonNode hits = openSearch.post("/" + provider.index() + "/_search",
+                Map.of("size", RECORDS + 10, "query", Map.of("match_all", Map.of()))).orThrow("search").path("hits");
+        assertEquals(ids.size(), hits.path("total").path("value").asInt(), provider + ": documents in the index");
+        final Map<String, String> documents = new TreeMap<>();
+        for (final JsonNode hit : hits.path("hits")) {
+            final JsonNode source = hit.path("_source");
+            final Set<String> fields = new HashSet<>();
+            source.fieldNames().forEachRemaining(fields::add);
+            assertEquals(SOURCE_FIELDS, fields, provider + ": fields of " + hit.path("_id").asText());
+            final JsonNode vector = source.path("text_embedding");
+            assertEquals(384, vector.size(), provider + ": vector length of " + hit.path("_id").asText());
+            vector.forEach(v -> assertTrue(v.isNumber(), provider + ": vector of " + hit.path("_id").asText()));
+            documents.put(hit.path("_id").asText(),
+                    CANONICAL.writeValueAsString(CANONICAL.treeToValue(source, Object.class)));
+        }
+        assertEquals(new TreeSet<>(ids), documents.keySet(), provider + ": document ids vs loaded record ids");
+        return documents;
+    }
+
+    /** Every question the flow is known to answer (examples/README.md) has its record in the neural top 3. */
+    private static void checkHeldOutQuestions(final Provider provider, final List<String> ids) throws Exception {
+        final ExampleSearches searches = new ExampleSearches(openSearch, provider.index(), stack.env().get(provider.realtimeModelKey()));
+        final Set<String> answerable = HeldOutQuestions.answerableAtThousand(layout.questions());
+        final List<HeldOutQuestions.Answer> answers = HeldOutQuestions.read(layout.questions(), new HashSet<>(ids)).ask(searches, 3);
+        final List<String> missed = answers.stream()
+                .filter(a -> answerable.contains(a.question().id()) && !a.expectedInTop())
+                .map(a -> a.question().id() + " \"" + a.question().text() + "\" expected " + a.question().expectedId()
+                        + ", got " + a.topIds())
+                .toList();
+        System.out.printf("%s: %d of %d held-out questions in the neural top 3 (%d marked answerable)%n", provider,
+                answers.stream().filter(HeldOutQuestions.Answer::expectedInTop).count(), answers.size(), answerable.size());
+        assertTrue(answerable.size() > 100, "questions.jsonl marks " + answerable.size() + " questions answerable");
+        assertEquals(List.of(), missed, provider + ": answerable questions missing from the neural top 3");
+    }
+
+    private static void awaitOrFail(final String what, final BooleanSupplier condition, final StageProcess stage)
+            throws InterruptedException {
+        final Instant deadline = Instant.now().plus(STAGE_TIMEOUT);
+        while (!condition.getAsBoolean()) {
+            if (!stage.isAlive()) {
+                fail(stage.name() + " stopped before " + what + " appeared; see " + stage.log());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                fail("no " + what + " within " + STAGE_TIMEOUT + "; see " + stage.log());
+            }
+            Thread.sleep(200);
+        }
+    }
+}
