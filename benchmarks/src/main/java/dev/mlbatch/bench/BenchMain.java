@@ -16,10 +16,11 @@ public final class BenchMain {
     static {
         BENCHMARKS.put("runtime", "dev.mlbatch.bench.RuntimeBenchmark");
         BENCHMARKS.put("expression", "dev.mlbatch.expression.bench.ExpressionBenchmark");
-        BENCHMARKS.put("scan", "dev.mlbatch.plugins.s3source.bench.ScanBenchmark");
+        BENCHMARKS.put("scan", "dev.mlbatch.bench.scan.ScanBenchmark");
         BENCHMARKS.put("jobs", "dev.mlbatch.plugins.mlinference.bench.JobsBenchmark");
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
         BENCHMARKS.put("sink", "dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark");
+        BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");
     }
 
     private BenchMain() {

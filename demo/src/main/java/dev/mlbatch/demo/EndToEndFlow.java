@@ -102,6 +102,29 @@ public final class EndToEndFlow implements AutoCloseable {
         return summary();
     }
 
+    /**
+     * The three stages started together, as a deployment runs them (each pipeline picks up what the previous one
+     * writes as it appears); returns when every record is indexed. Stage times are then the time until each stage's
+     * work was done, from the start of the load.
+     */
+    public FlowSummary runTogether(final Path corpus, final int records) throws IOException, InterruptedException {
+        reset();
+        load(corpus, records);
+        try (StageProcess prepare = start(PREPARE, true);
+             StageProcess trigger = start(TRIGGER);
+             StageProcess ingest = start(INGEST)) {
+            awaitJobsEnded(trigger, Duration.ofHours(2));
+            awaitIndexed(ingest, Duration.ofHours(2));
+            final int exit = prepare.awaitExit(Duration.ofMinutes(1));
+            if (exit != 0) {
+                throw new IllegalStateException("stage 1 exited with " + exit + "; see " + prepare.log());
+            }
+            stop(trigger);
+            stop(ingest);
+        }
+        return summary();
+    }
+
     /** Removes what an earlier run left: the index, the provider's objects in S3, the stages' state. */
     public void reset() throws IOException {
         final OpenSearchHttp.Answer deleted = new OpenSearchHttp(stack.openSearchUrl()).delete("/" + provider.index());
@@ -189,8 +212,9 @@ public final class EndToEndFlow implements AutoCloseable {
         }
         final Path config = workDir.resolve(stage + "-config.yaml");
         if (!Files.exists(config)) {
-            // A durable store, so that a stage killed and started again resumes instead of re-reading everything.
-            Files.writeString(config, "source_coordination:\n  store:\n    file:\n      path: \""
+            // A durable store, so that a stage killed and started again resumes instead of re-reading everything;
+            // a free port for each stage's metrics server, so that stages can run side by side.
+            Files.writeString(config, "serverPort: 0\nsource_coordination:\n  store:\n    file:\n      path: \""
                     + workDir.resolve(stage + "-coordination.jsonl") + "\"\n", StandardCharsets.UTF_8);
         }
         return StageProcess.start(stage, pipeline, config, workDir, classpath, stageEnv, exitWhenDone);

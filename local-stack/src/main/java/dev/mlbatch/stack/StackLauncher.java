@@ -1,5 +1,7 @@
 package dev.mlbatch.stack;
 
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+import dev.mlbatch.stack.ml.UnfinishedBatchTasks;
 import dev.mlbatch.stack.opensearch.MavenFetcher;
 import dev.mlbatch.stack.opensearch.OpenSearchAssembler;
 import dev.mlbatch.stack.opensearch.OpenSearchNode;
@@ -42,6 +44,11 @@ public final class StackLauncher {
     public static final int S3_PORT = 19000;
     public static final int MODEL_SERVICE_PORT = 19100;
     public static final int GATEWAY_PORT = 19201;
+    /**
+     * The JVM option that gives JVMs on the services class path their logging: local-stack's config is not called
+     * logback.xml, so that a shared class path (the distribution) holds only pipeline-runtime's.
+     */
+    public static final String SERVICES_LOGBACK_OPTION = "-Dlogback.configurationFile=logback-services.xml";
 
     private final StackHome home;
     private final OpenSearchNode node;
@@ -66,18 +73,22 @@ public final class StackLauncher {
             }
             long t0 = System.nanoTime();
             new OpenSearchAssembler(home, new MavenFetcher()).ensureAssembled();
+            StackEnv previous = existing.orElse(null);
             String openSearchUrl;
-            if (node.isRunning() && existing.isPresent() && OpenSearchNode.isHealthy(existing.get().get(StackEnv.OPENSEARCH_URL))) {
-                openSearchUrl = existing.get().get(StackEnv.OPENSEARCH_URL);
+            if (node.isRunning() && previous != null && OpenSearchNode.isHealthy(previous.get(StackEnv.OPENSEARCH_URL))) {
+                openSearchUrl = previous.get(StackEnv.OPENSEARCH_URL);
             } else {
                 node.stop();
-                int httpPort = port(OPENSEARCH_PORT);
+                int httpPort = port(previousPort(previous, StackEnv.OPENSEARCH_URL, OPENSEARCH_PORT));
                 node.start(httpPort, port(TRANSPORT_PORT));
                 openSearchUrl = "http://127.0.0.1:" + httpPort;
             }
             stopServices();
-            Properties ports = startServices(openSearchUrl);
-            StackEnv env = env(openSearchUrl, ports, existing.orElse(null));
+            Properties ports = startServices(openSearchUrl, previous);
+            // The new model service knows none of the jobs ML Commons may still count as running.
+            new UnfinishedBatchTasks(new OpenSearchHttp(openSearchUrl))
+                    .failAll("the local model service (re)started and keeps jobs in memory only: this task's job is gone");
+            StackEnv env = env(openSearchUrl, ports, previous);
             env.write(home.envFile());
             out.printf("stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             print(env, out);
@@ -143,7 +154,7 @@ public final class StackLauncher {
         return pids;
     }
 
-    private Properties startServices(String openSearchUrl) throws IOException, InterruptedException {
+    private Properties startServices(String openSearchUrl, StackEnv previous) throws IOException, InterruptedException {
         Files.deleteIfExists(home.servicesReadyFile());
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -152,11 +163,12 @@ public final class StackLauncher {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + System.getenv().getOrDefault("MLBATCH_SERVICES_HEAP", "2g"),
                 "-DDJL_CACHE_DIR=" + home.root().resolve("djl-cache"),
+                SERVICES_LOGBACK_OPTION,
                 "-cp", JvmClasspath.forServices(), ServicesMain.class.getName(),
                 "--home", home.root().toString(),
-                "--s3-port", Integer.toString(port(S3_PORT)),
-                "--model-port", Integer.toString(port(MODEL_SERVICE_PORT)),
-                "--gateway-port", Integer.toString(port(GATEWAY_PORT)),
+                "--s3-port", Integer.toString(port(previousPort(previous, StackEnv.S3_ENDPOINT, S3_PORT))),
+                "--model-port", Integer.toString(port(previousPort(previous, StackEnv.MODEL_SERVICE_URL, MODEL_SERVICE_PORT))),
+                "--gateway-port", Integer.toString(port(previousPort(previous, StackEnv.GATEWAY_URL, GATEWAY_PORT))),
                 "--opensearch-url", openSearchUrl));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.servicesLog().toFile()))
@@ -231,6 +243,22 @@ public final class StackLauncher {
                 + ", Bedrock " + env.get(StackEnv.BEDROCK_URL) + ")");
         out.println("  access key id   " + env.get("AWS_ACCESS_KEY_ID") + ", region " + env.get("AWS_REGION")
                 + " (secret in the env file)");
+    }
+
+    /**
+     * The port this home used last time (from the env file a crashed stack left behind), else the default:
+     * coming back on the same addresses keeps the connectors, and so the model ids, valid.
+     */
+    static int previousPort(StackEnv previous, String key, int defaultPort) {
+        if (previous == null || previous.get(key) == null) {
+            return defaultPort;
+        }
+        try {
+            int port = URI.create(previous.get(key)).getPort();
+            return port > 0 ? port : defaultPort;
+        } catch (IllegalArgumentException e) {
+            return defaultPort;
+        }
     }
 
     /** The preferred port if free, else any free port. */

@@ -82,6 +82,42 @@ public final class DataPrepperRuntime implements AutoCloseable {
 
     /** Builds everything, then starts it. Throws {@link ConfigurationException} before any work begins. */
     public synchronized void start() {
+        build();
+
+        prometheusRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(prometheusRegistry);
+        try {
+            httpServer = new RuntimeHttpServer(runtimeConfig.getServerPort(), prometheusRegistry,
+                    () -> pipelines.stream().map(Pipeline::getName).toList(), this::shutdown);
+        } catch (final IOException e) {
+            throw new ConfigurationException(configLocation().key("serverPort"), "cannot listen on port "
+                    + runtimeConfig.getServerPort() + ": " + e.getMessage() + " (set serverPort in the runtime config; 0 picks a free port)");
+        }
+        for (final Pipeline pipeline : pipelines) {
+            pipeline.start();
+        }
+        LOG.info("Data Prepper runtime started: {} pipeline(s), server on http://127.0.0.1:{} (/metrics/prometheus, /list, /shutdown)",
+                pipelines.size(), httpServer.getPort());
+        final Thread completionMonitor = new Thread(this::watchForCompletion, "completion-monitor");
+        completionMonitor.setDaemon(true);
+        completionMonitor.start();
+    }
+
+    /**
+     * What {@link #start()} checks before any work begins, and nothing more: reads and validates the pipelines and
+     * creates every plugin with its bound configuration, then shuts them down again without having started any.
+     * Throws {@link ConfigurationException} as {@code start()} would. The runtime cannot be started afterwards.
+     */
+    public synchronized void validate() {
+        try {
+            build();
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Reads the configuration and creates every plugin; nothing runs yet. */
+    private void build() {
         runtimeConfig = readRuntimeConfig();
         if (serverPortOverride != null) {
             runtimeConfig = runtimeConfig.withServerPort(serverPortOverride);
@@ -105,24 +141,6 @@ public final class DataPrepperRuntime implements AutoCloseable {
         pipelines = new PipelineBuilder(instantiator, binder, expressionEvaluator,
                 new StoreBackedCoordinatorFactory(partitionStore, runtimeConfig.getSourceCoordination().getPartitionPrefix()))
                 .build(document);
-
-        prometheusRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Metrics.addRegistry(prometheusRegistry);
-        try {
-            httpServer = new RuntimeHttpServer(runtimeConfig.getServerPort(), prometheusRegistry,
-                    () -> pipelines.stream().map(Pipeline::getName).toList(), this::shutdown);
-        } catch (final IOException e) {
-            throw new ConfigurationException(configLocation().key("serverPort"), "cannot listen on port "
-                    + runtimeConfig.getServerPort() + ": " + e.getMessage() + " (set serverPort in the runtime config; 0 picks a free port)");
-        }
-        for (final Pipeline pipeline : pipelines) {
-            pipeline.start();
-        }
-        LOG.info("Data Prepper runtime started: {} pipeline(s), server on http://127.0.0.1:{} (/metrics/prometheus, /list, /shutdown)",
-                pipelines.size(), httpServer.getPort());
-        final Thread completionMonitor = new Thread(this::watchForCompletion, "completion-monitor");
-        completionMonitor.setDaemon(true);
-        completionMonitor.start();
     }
 
     private ConfigLocation configLocation() {

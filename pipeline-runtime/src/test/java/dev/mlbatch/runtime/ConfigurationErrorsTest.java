@@ -1,11 +1,13 @@
 package dev.mlbatch.runtime;
 
 import dev.mlbatch.runtime.config.ConfigurationException;
+import dev.mlbatch.runtime.testplugins.CollectingSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +37,21 @@ class ConfigurationErrorsTest {
               sink:
                 - collecting: { name: x }
             """;
+
+    @Test
+    void validateReportsWhatStartWouldWithoutRunningAnything() throws Exception {
+        final Path bad = Files.writeString(dir.resolve("bad.yaml"), "p:\n  source:\n    counting: { count: 1, colour: red }\n" + GOOD_SINK);
+        final ConfigurationException e = assertThrows(ConfigurationException.class,
+                DataPrepperRuntime.builder().pipelines(bad).envFile(null).build()::validate);
+        assertTrue(e.getMessage().contains("plugin 'counting', key 'colour': unknown key 'colour'"), e.getMessage());
+
+        final Path good = Files.writeString(dir.resolve("good.yaml"), "p:\n  source:\n    counting: { count: 5 }\n  sink:\n"
+                + "    - collecting: { name: validate-only }\n");
+        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(good).envFile(null).build();
+        runtime.validate();
+        assertEquals(List.of(), CollectingSink.received("validate-only"), "validate() starts no source");
+        assertEquals(-1, runtime.getServerPort(), "validate() opens no server");
+    }
 
     @Test
     void yamlSyntaxErrorNamesLineColumnAndPipeline() throws Exception {

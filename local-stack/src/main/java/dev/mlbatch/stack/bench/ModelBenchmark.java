@@ -1,14 +1,11 @@
 package dev.mlbatch.stack.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.model.MiniLmModel;
-import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +37,7 @@ public final class ModelBenchmark {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         List<String> queries = queries(records);
         LocalStack stack = LocalStack.startForTests();
-        SignedHttpClient sageMaker = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "sagemaker");
+        DirectTransformJob transform = new DirectTransformJob(stack);
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
         System.out.printf("model benchmark: %d short queries, all-MiniLM-L6-v2, %d cores%n", records,
@@ -51,7 +48,7 @@ public final class ModelBenchmark {
         }
         try (S3Client s3 = stack.newS3Client()) {
             upload(s3, stack.bucket(), run + "/warmup/part-0001.jsonl", queries.subList(0, Math.min(WARM_UP, records)));
-            transform(stack, sageMaker, run + "-warmup", "s3://" + stack.bucket() + "/" + run + "/warmup/",
+            transform.run(run + "-warmup", "s3://" + stack.bucket() + "/" + run + "/warmup/",
                     "s3://" + stack.bucket() + "/" + run + "/warmup-out/");
             // Interleaved rounds, so that both sides see the same background load on a shared machine.
             long directNanos = 0;
@@ -69,7 +66,7 @@ public final class ModelBenchmark {
                 String in = run + "/input-" + round + "/";
                 upload(s3, stack.bucket(), in + "part-0001.jsonl", part);
                 long t1 = System.nanoTime();
-                transform(stack, sageMaker, run + "-job-" + round, "s3://" + stack.bucket() + "/" + in,
+                transform.run(run + "-job-" + round, "s3://" + stack.bucket() + "/" + in,
                         "s3://" + stack.bucket() + "/" + run + "/output-" + round + "/");
                 serviceNanos += System.nanoTime() - t1;
                 String key = run + "/output-" + round + "/part-0001.jsonl.out";
@@ -85,36 +82,6 @@ public final class ModelBenchmark {
             System.out.printf(Locale.ROOT, "model service (SageMaker batch): %8.1f records/s (CreateTransformJob to Completed, "
                     + "%d rounds, %d lines written)%n", serviceRate, rounds, lines);
             System.out.printf(Locale.ROOT, "model: %.2f of direct (target >= 0.9)%n", serviceRate / directRate);
-        }
-    }
-
-    private static void transform(LocalStack stack, SignedHttpClient client, String name, String input, String output)
-            throws Exception {
-        String base = stack.modelServiceUrl() + "/sagemaker/";
-        Map<String, Object> request = Map.of(
-                "TransformJobName", name,
-                "ModelName", "djl-minilm",
-                "BatchStrategy", "SingleRecord",
-                "TransformInput", Map.of("ContentType", "application/json", "SplitType", "Line",
-                        "DataSource", Map.of("S3DataSource", Map.of("S3DataType", "S3Prefix", "S3Uri", input))),
-                "TransformOutput", Map.of("S3OutputPath", output, "AssembleWith", "Line", "Accept", "application/json"),
-                "TransformResources", Map.of("InstanceType", "ml.m5.xlarge", "InstanceCount", 1),
-                "DataProcessing", Map.of("InputFilter", "$.text", "JoinSource", "Input", "OutputFilter", "$"));
-        HttpResponse<String> created = client.send("POST", base + "CreateTransformJob", JSON.writeValueAsString(request));
-        if (created.statusCode() != 200) {
-            throw new IllegalStateException("CreateTransformJob: " + created.statusCode() + " " + created.body());
-        }
-        String describe = JSON.writeValueAsString(Map.of("TransformJobName", name));
-        while (true) {
-            JsonNode job = JSON.readTree(client.send("POST", base + "DescribeTransformJob", describe).body());
-            String status = job.path("TransformJobStatus").asText();
-            if ("Completed".equals(status)) {
-                return;
-            }
-            if (!"InProgress".equals(status)) {
-                throw new IllegalStateException("transform job " + name + " ended " + status + ": " + job.path("FailureReason"));
-            }
-            Thread.sleep(20);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Creates, idempotently, the ML Commons connectors and remote models of the reference deployment,
@@ -132,7 +133,7 @@ public final class ConnectorSetup {
         for (JsonNode model : modelsOf(connectorId)) {
             String modelId = model.path("_id").asText();
             os.post("/_plugins/_ml/models/" + modelId + "/_undeploy", null);
-            os.delete("/_plugins/_ml/models/" + modelId);
+            deleteModel(modelId);
         }
         os.delete("/_plugins/_ml/connectors/" + connectorId);
         LOG.info("removed stale connector {}", connectorId);
@@ -151,7 +152,7 @@ public final class ConnectorSetup {
                 return modelId;
             }
             // A model that will not deploy (e.g. left DEPLOY_FAILED by an earlier node) is replaced.
-            os.delete("/_plugins/_ml/models/" + modelId);
+            deleteModel(modelId);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -165,6 +166,13 @@ public final class ConnectorSetup {
             throw new IllegalStateException("model " + modelId + " did not reach DEPLOYED in 60 s");
         }
         return modelId;
+    }
+
+    /** Deletes a model; its unfinished batch tasks could never be read again, so they are failed first. */
+    private void deleteModel(String modelId) {
+        new UnfinishedBatchTasks(os).failOfModels(Set.of(modelId), "mlbatch setup replaced model " + modelId
+                + " (its connector changed); this task can no longer be followed");
+        os.delete("/_plugins/_ml/models/" + modelId);
     }
 
     /** Deploys a model and waits for DEPLOYED; false if it does not get there in 60 s. */

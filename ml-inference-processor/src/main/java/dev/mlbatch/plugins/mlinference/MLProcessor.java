@@ -13,6 +13,7 @@ import dev.mlbatch.plugins.mlinference.batch.JobLedger;
 import dev.mlbatch.plugins.mlinference.batch.JobNamer;
 import dev.mlbatch.plugins.mlinference.batch.JobTracker;
 import dev.mlbatch.plugins.mlinference.batch.ManifestWriter;
+import dev.mlbatch.plugins.mlinference.batch.SlotsHeldElsewhereReport;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClientFactory;
 import dev.mlbatch.plugins.mlinference.client.S3ClientFactory;
@@ -137,7 +138,7 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
                         config.getMaxBatchSize(), config.getBatchWait(), config.getJobPollInterval(), config.getRetryInterval(),
                         config.getRetryTimeWindow(), config.getMaxJobAttempts()),
                 new InputObjectResolver(config.getInputKey()), checker, namer, ledger, submitter, new JobTracker(client),
-                new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
+                new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
         LOG.info("ml_inference batch jobs: ledger {}, requests {}, {}", ledger.file().toAbsolutePath(),
                 client.authenticationDescription(), config.getMaxConcurrentJobs() > 0
                         ? "at most " + config.getMaxConcurrentJobs() + " concurrent job(s)" : "no concurrency limit of our own");

@@ -4,7 +4,7 @@ import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeMlCommons;
-import dev.mlbatch.plugins.mlinference.support.StaticCredentialsSupplier;
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

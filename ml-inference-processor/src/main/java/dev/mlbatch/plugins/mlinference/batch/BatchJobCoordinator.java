@@ -84,6 +84,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
     private final JobLedger ledger;
     private final BatchJobSubmitter submitter;
     private final JobTracker tracker;
+    private final SlotsHeldElsewhereReport slotsHeldElsewhere;
     private final JobEventFactory jobEvents;
     private final EventFailureHandler failures;
     private final MLProcessorMetrics metrics;
@@ -106,7 +107,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
     public BatchJobCoordinator(final Settings settings, final InputObjectResolver resolver, final InputObjectChecker checker,
                                final JobNamer namer,
                                final JobLedger ledger, final BatchJobSubmitter submitter, final JobTracker tracker,
-                               final JobEventFactory jobEvents, final EventFailureHandler failures,
+                               final SlotsHeldElsewhereReport slotsHeldElsewhere, final JobEventFactory jobEvents, final EventFailureHandler failures,
                                final MLProcessorMetrics metrics, final Clock clock) {
         this.settings = settings;
         this.resolver = resolver;
@@ -115,6 +116,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         this.ledger = ledger;
         this.submitter = submitter;
         this.tracker = tracker;
+        this.slotsHeldElsewhere = slotsHeldElsewhere;
         this.jobEvents = jobEvents;
         this.failures = failures;
         this.metrics = metrics;
@@ -416,6 +418,9 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 created(item, created);
             } else if (result instanceof BatchJobSubmitter.Throttled throttled) {
                 metrics.batchJobsThrottled().increment();
+                if (throttled.byMlCommonsTaskLimit() && outstanding() == 0) {
+                    slotsHeldElsewhere.throttledWithNoneOfOurs();
+                }
                 holdBack(item, throttled.status(), throttled.reason(), false);
                 return;
             } else if (result instanceof BatchJobSubmitter.Retry retry) {

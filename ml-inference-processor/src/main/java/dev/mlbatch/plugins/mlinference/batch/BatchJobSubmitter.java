@@ -33,6 +33,10 @@ public class BatchJobSubmitter {
 
     /** ML Commons or the provider is at its limit: keep pending, back off. */
     public record Throttled(int status, String reason) implements Result {
+        /** ML Commons' own limit on CREATED/RUNNING batch tasks (max_batch_inference_tasks), not the provider's. */
+        public boolean byMlCommonsTaskLimit() {
+            return status == 429 && reason.contains("max_batch_inference_tasks");
+        }
     }
 
     /** No usable answer; the call may or may not have reached ML Commons: look up before sending again. */

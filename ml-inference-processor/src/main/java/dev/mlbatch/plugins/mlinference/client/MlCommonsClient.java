@@ -16,6 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -88,6 +91,27 @@ public class MlCommonsClient implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Batch-predict tasks of any model that ML Commons counts against max_batch_inference_tasks (CREATED or
+     * RUNNING), oldest first, at most {@code max}.
+     */
+    public List<BatchTaskSummary> unfinishedBatchTasks(final int max) throws MlCommonsException {
+        final ObjectNode query = mapper.createObjectNode();
+        query.put("size", max);
+        final ArrayNode filter = query.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("task_type", "BATCH_PREDICTION");
+        filter.addObject().putObject("terms").putArray("state").add("CREATED").add("RUNNING");
+        query.putArray("sort").addObject().putObject("create_time").put("order", "asc");
+        final List<BatchTaskSummary> tasks = new ArrayList<>();
+        for (final JsonNode hit : call(SdkHttpMethod.POST, "/_plugins/_ml/tasks/_search", query).path("hits").path("hits")) {
+            final JsonNode source = hit.path("_source");
+            final JsonNode updated = source.path("last_update_time");
+            tasks.add(new BatchTaskSummary(hit.path("_id").asText(), source.path("model_id").asText(null), source.path("state").asText(),
+                    updated.isNumber() ? Instant.ofEpochMilli(updated.asLong()) : null));
+        }
+        return tasks;
     }
 
     private static boolean mentionsJobName(final JsonNode remoteJob, final String jobName) {

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
-import dev.mlbatch.plugins.mlinference.support.StaticCredentialsSupplier;
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,8 +148,8 @@ class MlCommonsClientTest {
                 + "aws: { region: eu-west-1, sts_role_arn: \"arn:aws:iam::123456789012:role/Pipeline\", serverless: true }\n");
         final RequestAuthenticator authenticator = MlCommonsClientFactory.authenticator(signed, supplier);
         assertEquals("aoss", ((SigV4Authenticator) authenticator).service());
-        assertEquals("arn:aws:iam::123456789012:role/Pipeline", supplier.requested.get(0).getStsRoleArn());
-        assertEquals("eu-west-1", supplier.requested.get(0).getRegion().id());
+        assertEquals("arn:aws:iam::123456789012:role/Pipeline", supplier.requested().get(0).getStsRoleArn());
+        assertEquals("eu-west-1", supplier.requested().get(0).getRegion().id());
         final MLProcessorConfig unsigned = ConfigBinder.bind("host: \"https://h\"\nmodel_id: m\noutput_path: s3://bucket/out\n"
                 + "aws: { region: eu-west-1 }\naws_sigv4: false\n");
         assertTrue(MlCommonsClientFactory.authenticator(unsigned, supplier) instanceof NoAuthenticator);

@@ -1,52 +1,62 @@
 package dev.mlbatch.plugins.mlinference.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.LocalStackExtension;
+import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.model.ModelServiceConfig;
+import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SIGKILL between job creation and acknowledgement: a child JVM runs the processor, is killed right after
- * some jobs were created (their events still held, so unacknowledged), and a new process gets the same
- * events again, as the source redelivers them. The provider must have received exactly one job per input.
+ * SIGKILL of the runtime between job creation and acknowledgement. A child JVM runs the real runtime
+ * ({@code dev.mlbatch.runtime.Main run <pipeline.yaml> --exit-when-done}) on a pipeline s3 source
+ * ({@code metadata_only}, acknowledgements, a durable coordination store) → ml_inference (batch_predict,
+ * track_jobs) → file sinks. It is killed once the model service has received jobs and before any event was
+ * acknowledged, then started again with the same store and run to its end: the model service must have
+ * received exactly one job per input object.
  */
 @ExtendWith(LocalStackExtension.class)
 class RestartAfterKillIT {
     private static final int OBJECTS = 6;
+    private static final int JOBS_BEFORE_KILL = 3;
 
     @TempDir
     Path dir;
     private StackRun run;
+    private Instant started;
 
     @BeforeEach
     void start(final LocalStack stack) {
-        // Slow state changes so the kill lands while jobs run.
+        // Slow state changes so the kill lands while the jobs run, long before the first one ends.
         stack.configureModelService(new ModelServiceConfig(1, 1500L, null, null));
         run = new StackRun(stack, dir.resolve("state"));
+        started = Instant.now().minusSeconds(1);
     }
 
     @AfterEach
@@ -56,98 +66,195 @@ class RestartAfterKillIT {
     }
 
     @Test
-    void killedAfterJobCreationTheRestartCreatesNoSecondJob() throws Exception {
-        final Path events = inputs();
-        final Path config = config(dir.resolve("state"));
-        killAfterJobsCreated(config, events, 3);
-        final List<String> done = runToEnd(config, events);
-        assertTrue(lastRun.stream().anyMatch(l -> l.contains("Resuming") && l.contains("unfinished job(s) from the ledger")), "resumed from the ledger");
-        assertProviderHasExactlyOneJobPerObject(done);
+    void bedrockKilledAfterJobCreationTheRestartCreatesNoSecondJob() throws Exception {
+        final Path pipeline = pipeline("bedrock", run.stack.bedrockBatchModelId(), dir.resolve("state"), "");
+        putInputs("bedrock");
+        killAfterJobsCreated("bedrock", pipeline);
+        final List<String> log = runToEnd(pipeline);
+        assertTrue(log.stream().anyMatch(l -> l.contains("Resuming") && l.contains("unfinished job(s) from the ledger")), "resumed from the ledger");
+        assertEachInputCompletedWithOneProviderJob("bedrock");
     }
 
     @Test
-    void evenWithTheLedgerLostTheRestartCreatesNoSecondJob() throws Exception {
-        final Path events = inputs();
-        killAfterJobsCreated(config(dir.resolve("state-1")), events, 3);
-        // A new machine: no ledger. Job names are deterministic, the provider refuses a second job with
-        // the same name, and the processor finds the existing task by name.
-        final List<String> done = runToEnd(config(dir.resolve("state-2")), events);
-        assertTrue(lastRun.stream().anyMatch(l -> l.contains("already exists at the provider") || l.contains("was created before")),
+    void bedrockEvenWithTheLedgerLostTheRestartCreatesNoSecondJob() throws Exception {
+        putInputs("bedrock");
+        killAfterJobsCreated("bedrock", pipeline("bedrock", run.stack.bedrockBatchModelId(), dir.resolve("state-1"), ""));
+        // A new machine: no ledger, but the same coordination store. Job names are deterministic, the provider
+        // refuses a second job with the same name, and the processor finds the existing task by name.
+        final List<String> log = runToEnd(pipeline("bedrock", run.stack.bedrockBatchModelId(), dir.resolve("state-2"), ""));
+        assertTrue(log.stream().anyMatch(l -> l.contains("already exists at the provider") || l.contains("was created before")),
                 "the second run met the jobs of the first by name");
-        assertProviderHasExactlyOneJobPerObject(done);
+        assertEachInputCompletedWithOneProviderJob("bedrock");
     }
 
-    private Path inputs() throws Exception {
-        final List<String> lines = new ArrayList<>();
+    @Test
+    void sageMakerKilledAfterJobCreationTheRestartCreatesNoSecondJob() throws Exception {
+        final Path pipeline = pipeline("sagemaker", run.stack.sageMakerBatchModelId(), dir.resolve("state"),
+                "max_batch_size: 1\nbatch_wait: 0s\n");
+        putInputs("sagemaker");
+        killAfterJobsCreated("sagemaker", pipeline);
+        runToEnd(pipeline);
+        assertEachInputCompletedWithOneProviderJob("sagemaker");
+    }
+
+    private void putInputs(final String service) throws Exception {
         for (int i = 0; i < OBJECTS; i++) {
-            final String key = run.putBedrockInput("r-" + i + ".jsonl", 100);
-            final HeadObjectResponse head = run.s3.headObject(r -> r.bucket(run.bucket()).key(key));
-            lines.add(run.bucket() + " " + key + " " + head.lastModified().getEpochSecond() + " " + head.contentLength());
+            if (service.equals("bedrock")) {
+                run.putBedrockInput("r-" + i + ".jsonl", 100);
+            } else {
+                run.putSageMakerInput("r-" + i + ".jsonl", 20);
+            }
         }
-        return Files.write(dir.resolve("events-" + System.nanoTime() + ".txt"), lines);
     }
 
-    private Path config(final Path stateDir) throws IOException {
-        final String yaml = run.baseYaml("bedrock", run.stack.bedrockBatchModelId()).replace(dir.resolve("state").toString(), stateDir.toString())
-                + "track_jobs: true\njob_poll_interval: 300ms\n";
-        return Files.writeString(dir.resolve("processor-" + System.nanoTime() + ".yaml"), yaml);
+    /** The pipeline (as a user writes it) and the runtime config with its durable coordination store. */
+    private Path pipeline(final String service, final String modelId, final Path stateDir, final String extra) throws IOException {
+        final StringBuilder yaml = new StringBuilder()
+                .append("restart-test:\n")
+                .append("  delay: 100\n")
+                .append("  source:\n")
+                .append("    s3:\n")
+                .append("      acknowledgments: true\n")
+                .append("      disable_bucket_ownership_validation: true\n")
+                .append("      aws:\n        region: \"").append(run.stack.region()).append("\"\n")
+                .append("      scan:\n        buckets:\n          - bucket:\n")
+                .append("              name: \"").append(run.bucket()).append("\"\n")
+                .append("              data_selection: metadata_only\n")
+                .append("              filter:\n                include_prefix: [\"").append(run.run).append('/').append(service).append("/input/\"]\n")
+                .append("  processor:\n    - ml_inference:\n");
+        final String processor = run.baseYaml(service, modelId).replace(dir.resolve("state").toString(), stateDir.toString())
+                + "track_jobs: true\njob_poll_interval: 300ms\n" + extra;
+        for (final String line : processor.split("\n")) {
+            yaml.append("        ").append(line).append('\n');
+        }
+        yaml.append("  route:\n    - jobs: '/state != null'\n")
+                .append("  sink:\n")
+                .append("    - file:\n        path: \"").append(dir.resolve("jobs.jsonl")).append("\"\n        append: true\n        routes: [jobs]\n")
+                .append("    - file:\n        path: \"").append(inputsOut()).append("\"\n        append: true\n        routes: [_default]\n");
+        final Path file = Files.writeString(dir.resolve("pipeline-" + stateDir.getFileName() + ".yaml"), yaml.toString());
+        Files.writeString(config(), "serverPort: 0\nsource_coordination:\n  store:\n    file:\n      path: \""
+                + dir.resolve("coordination/partitions.jsonl") + "\"\n");
+        return file;
     }
 
-    private void killAfterJobsCreated(final Path config, final Path events, final int jobs) throws Exception {
-        final Process child = start(config, events);
+    private Path config() {
+        return dir.resolve("data-prepper-config.yaml");
+    }
+
+    private Path inputsOut() {
+        return dir.resolve("inputs.jsonl");
+    }
+
+    private void killAfterJobsCreated(final String service, final Path pipeline) throws Exception {
+        final Process child = start(pipeline);
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         final Thread reader = pump(child, lines);
-        assertTrue(waitFor(lines, l -> l.stream().filter(s -> s.contains("created: task")).count() >= jobs, Duration.ofMinutes(2)),
-                "jobs created before the kill; output:\n" + String.join("\n", lines));
-        assertTrue(lines.stream().noneMatch(s -> s.startsWith("DONE")), "nothing acknowledged before the kill");
+        final boolean received = waitFor(() -> providerJobsForRun(service) >= JOBS_BEFORE_KILL, Duration.ofMinutes(2));
+        final int acknowledgedBefore = lines(inputsOut()).size();
         child.destroyForcibly(); // SIGKILL on Linux
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, child.exitValue(), "killed by SIGKILL");
         reader.join(5000);
         echo("before the kill", lines);
+        assertTrue(received, "the model service received " + JOBS_BEFORE_KILL + " jobs before the kill; output:\n" + String.join("\n", lines));
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        // The sink writes an event before it acknowledges it: an empty output means nothing was acknowledged.
+        assertEquals(0, acknowledgedBefore, "no input event was acknowledged before the kill");
+        assertEquals(0, lines(inputsOut()).size(), "no input event was acknowledged before the kill");
+        System.out.println("[before the kill] jobs at the model service: " + providerJobsForRun(service));
     }
 
-    private List<String> lastRun = List.of();
-
-    private List<String> runToEnd(final Path config, final Path events) throws Exception {
-        final Process child = start(config, events);
+    private List<String> runToEnd(final Path pipeline) throws Exception {
+        final Process child = start(pipeline);
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        lastRun = lines;
         final Thread reader = pump(child, lines);
-        assertTrue(waitFor(lines, l -> l.contains("ALL-DONE"), Duration.ofMinutes(5)), "restart finished; output:\n" + String.join("\n", lines));
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        reader.join(5000);
-        echo("after restart", lines);
-        final List<String> done = lines.stream().filter(s -> s.startsWith("DONE ")).toList();
-        assertEquals(OBJECTS, done.size(), String.join("\n", lines));
-        assertTrue(done.stream().allMatch(s -> s.contains(" COMPLETED ")), String.join("\n", done));
-        return done;
-    }
-
-    private void assertProviderHasExactlyOneJobPerObject(final List<String> done) throws Exception {
-        final Set<String> names = new HashSet<>();
-        int providerJobs = 0;
-        for (final String line : done) {
-            final String jobName = line.split(" ")[2];
-            assertTrue(names.add(jobName), "one job per object: " + jobName);
-            providerJobs += run.providerJobsNamed("bedrock", jobName.substring(0, jobName.lastIndexOf("-a")));
+        final boolean exited = child.waitFor(5, TimeUnit.MINUTES);
+        if (!exited) {
+            child.destroyForcibly();
         }
-        assertEquals(OBJECTS, providerJobs, "jobs received by the model service == input objects");
+        reader.join(5000);
+        echo("after the restart", lines);
+        assertTrue(exited, "the restarted runtime finished by itself; output:\n" + String.join("\n", lines));
+        assertEquals(0, child.exitValue(), String.join("\n", lines));
+        return new ArrayList<>(lines);
     }
 
-    private Process start(final Path config, final Path events) throws IOException {
+    private void assertEachInputCompletedWithOneProviderJob(final String service) throws Exception {
+        final List<JsonNode> inputs = new ArrayList<>();
+        for (final String line : lines(inputsOut())) {
+            inputs.add(StackRun.JSON.readTree(line));
+        }
+        final Set<String> keys = new HashSet<>();
+        final Set<String> jobNames = new HashSet<>();
+        for (final JsonNode input : inputs) {
+            assertEquals("COMPLETED", input.path("job_state").asText(), input.toString());
+            keys.add(input.path("key").asText());
+            jobNames.add(input.path("job_name").asText());
+        }
+        assertEquals(OBJECTS, keys.size(), "every input object came out: " + inputs);
+        assertEquals(OBJECTS, jobNames.size(), "one job per object: " + jobNames);
+        assertEquals(OBJECTS, lines(dir.resolve("jobs.jsonl")).size(), "one job event per job");
+        assertEquals(OBJECTS, providerJobsForRun(service), "jobs received by the model service == input objects");
+    }
+
+    /**
+     * Jobs the model service received for this run's input objects, asked with its own APIs: Bedrock's list
+     * carries each job's input URI; SageMaker's does not, so jobs created since the test started are described.
+     */
+    private int providerJobsForRun(final String service) throws Exception {
+        final String inputs = "s3://" + run.bucket() + "/" + run.run + "/";
+        if (service.equals("bedrock")) {
+            final JsonNode list = StackRun.JSON.readTree(client("bedrock").send("GET",
+                    run.stack.modelServiceUrl() + "/bedrock/model-invocation-jobs?maxResults=1000", null).body());
+            int count = 0;
+            for (final JsonNode job : list.path("invocationJobSummaries")) {
+                if (job.path("inputDataConfig").path("s3InputDataConfig").path("s3Uri").asText().startsWith(inputs)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+        final SignedHttpClient sageMaker = client("sagemaker");
+        final JsonNode list = StackRun.JSON.readTree(sageMaker.send("POST", run.stack.modelServiceUrl() + "/sagemaker/ListTransformJobs",
+                StackRun.JSON.writeValueAsString(Map.of("MaxResults", 1000))).body());
+        int count = 0;
+        for (final JsonNode job : list.path("TransformJobSummaries")) {
+            if (new BigDecimal(job.path("CreationTime").asText()).movePointRight(3).longValue() < started.toEpochMilli()) {
+                continue;
+            }
+            final JsonNode described = StackRun.JSON.readTree(sageMaker.send("POST", run.stack.modelServiceUrl() + "/sagemaker/DescribeTransformJob",
+                    StackRun.JSON.writeValueAsString(Map.of("TransformJobName", job.path("TransformJobName").asText()))).body());
+            if (described.path("TransformInput").path("DataSource").path("S3DataSource").path("S3Uri").asText().startsWith(inputs)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private SignedHttpClient client(final String service) {
+        return new SignedHttpClient(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, run.stack.region(), service);
+    }
+
+    private Process start(final Path pipeline) throws IOException {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ProcessorProcessMain.class.getName(), config.toString(), events.toString())
-                .directory(new File(System.getProperty("user.dir")))
-                .redirectErrorStream(true).start();
+        final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "dev.mlbatch.runtime.Main", "run", pipeline.toString(), "--config", config().toString(), "--exit-when-done")
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
+        // The runtime reads the stack's endpoints and local credentials from the env file and hands them to the AWS SDK.
+        builder.environment().put("MLBATCH_ENV_FILE", StackHome.locate().envFile().toString());
+        return builder.start();
+    }
+
+    private static List<String> lines(final Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
     }
 
     /** The child's job lines, for the test report. */
     private static void echo(final String phase, final List<String> lines) {
         synchronized (lines) {
             lines.stream().filter(l -> l.contains("created: task") || l.contains("already exists") || l.contains("created before")
-                    || l.contains("Resuming") || l.startsWith("DONE")).forEach(l -> System.out.println("[" + phase + "] " + l));
+                    || l.contains("Resuming") || l.contains("-> COMPLETED") || l.contains("ERROR"))
+                    .forEach(l -> System.out.println("[" + phase + "] " + l));
         }
     }
 
@@ -167,14 +274,16 @@ class RestartAfterKillIT {
         return reader;
     }
 
-    private static boolean waitFor(final List<String> lines, final Predicate<List<String>> condition, final Duration timeout)
-            throws InterruptedException {
+    /** A condition that may need a network call. */
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static boolean waitFor(final Check condition, final Duration timeout) throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            synchronized (lines) {
-                if (condition.test(new ArrayList<>(lines))) {
-                    return true;
-                }
+            if (condition.holds()) {
+                return true;
             }
             Thread.sleep(50);
         }

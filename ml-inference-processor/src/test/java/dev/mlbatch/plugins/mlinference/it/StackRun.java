@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.MLProcessor;
 import dev.mlbatch.plugins.mlinference.batch.JobEventFactory;
 import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
-import dev.mlbatch.plugins.mlinference.support.StaticCredentialsSupplier;
 import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.opensearch.dataprepper.expression.ExpressionEvaluator;
 import org.opensearch.dataprepper.metrics.PluginMetrics;
 import org.opensearch.dataprepper.model.configuration.PluginSetting;
@@ -51,6 +54,9 @@ public final class StackRun implements AutoCloseable {
     private final List<MLProcessor> processors = new ArrayList<>();
 
     public StackRun(final LocalStack stack, final Path stateDir) {
+        if (Metrics.globalRegistry.getRegistries().isEmpty()) {
+            Metrics.globalRegistry.add(new SimpleMeterRegistry()); // so that counters count
+        }
         this.stack = stack;
         this.s3 = stack.newS3Client();
         this.stateDir = stateDir;
@@ -101,6 +107,14 @@ public final class StackRun implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A Bedrock {@code _batch_predict} body as any ML Commons client sends it (for jobs not made by a processor). */
+    public Map<String, Object> bedrockBatchPredictBody(final String key, final String jobName) {
+        return Map.of("parameters", Map.of(
+                "inputDataConfig", Map.of("s3InputDataConfig", Map.of("s3Uri", "s3://" + bucket() + "/" + key)),
+                "jobName", jobName,
+                "outputDataConfig", Map.of("s3OutputDataConfig", Map.of("s3Uri", "s3://" + bucket() + "/" + run + "/other-output/"))));
     }
 
     /** The event the s3 source emits for this object in metadata_only mode. */
@@ -182,6 +196,15 @@ public final class StackRun implements AutoCloseable {
             }
         }
         return letters;
+    }
+
+    /** The sum of this run's processors' counter {@code metric} (e.g. batchJobsThrottled). */
+    public double counter(final String metric) {
+        return Metrics.globalRegistry.getMeters().stream()
+                .filter(meter -> meter instanceof Counter && meter.getId().getName().startsWith(run + "-")
+                        && meter.getId().getName().endsWith(".ml_inference." + metric))
+                .mapToDouble(meter -> ((Counter) meter).count())
+                .sum();
     }
 
     /** How many jobs whose name contains {@code namePart} the model service has (asked with its own List API). */

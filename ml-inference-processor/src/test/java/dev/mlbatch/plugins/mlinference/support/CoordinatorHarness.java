@@ -14,6 +14,7 @@ import dev.mlbatch.plugins.mlinference.batch.JobLedger;
 import dev.mlbatch.plugins.mlinference.batch.JobNamer;
 import dev.mlbatch.plugins.mlinference.batch.JobTracker;
 import dev.mlbatch.plugins.mlinference.batch.ManifestWriter;
+import dev.mlbatch.plugins.mlinference.batch.SlotsHeldElsewhereReport;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
 import dev.mlbatch.plugins.mlinference.client.NoAuthenticator;
 import dev.mlbatch.plugins.mlinference.config.ServiceName;
@@ -109,7 +110,7 @@ public final class CoordinatorHarness implements AutoCloseable {
         coordinator = new BatchJobCoordinator(new BatchJobCoordinator.Settings(b.service, b.trackJobs, b.maxConcurrentJobs,
                 b.maxBatchSize, b.batchWait, b.pollInterval, b.retryInterval, b.retryTimeWindow, b.maxJobAttempts),
                 new InputObjectResolver(null), b.s3 == null ? InputObjectChecker.none() : new InputObjectChecker(b.s3.client()), namer, ledger, submitter, new JobTracker(client),
-                new JobEventFactory(b.service, b.modelId, requests),
+                new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(b.service, b.modelId, requests),
                 new EventFailureHandler(List.of("ml_failed"), dlq, metrics), metrics, clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.sink.opensearch;
 
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.Test;
 import org.opensearch.dataprepper.model.sink.SinkContext;
 

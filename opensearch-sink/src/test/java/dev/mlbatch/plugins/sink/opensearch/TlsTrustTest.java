@@ -2,6 +2,7 @@ package dev.mlbatch.plugins.sink.opensearch;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,6 @@
 package dev.mlbatch.plugins.sink.s3;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import org.opensearch.dataprepper.model.event.Event;
 
 import java.nio.charset.StandardCharsets;
 
@@ -31,8 +30,8 @@ public final class JsonOutputFormat implements OutputFormat {
     }
 
     @Override
-    public byte[] encode(final Event event, final boolean first) {
-        return ((first ? "" : ",") + event.toJsonString()).getBytes(StandardCharsets.UTF_8);
+    public byte[] encode(final String eventJson, final boolean first) {
+        return ((first ? "" : ",") + eventJson).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,16 +1,23 @@
 package dev.mlbatch.plugins.sink.s3;
 
-import org.opensearch.dataprepper.model.event.Event;
-
 import java.nio.charset.StandardCharsets;
 
-/** {@code codec: ndjson}: one JSON object per line, each line ending in a newline. */
+/**
+ * {@code codec: ndjson}: one JSON object per line, each line ending in a newline. The object key ends in
+ * {@code .ndjson} or, with {@code extension: jsonl}, in {@code .jsonl} (what Bedrock batch inference reads).
+ */
 public final class NdjsonOutputFormat implements OutputFormat {
+    static final String DEFAULT_EXTENSION = "ndjson";
     private static final byte[] NOTHING = new byte[0];
+    private final String extension;
+
+    public NdjsonOutputFormat(final String extension) {
+        this.extension = extension;
+    }
 
     @Override
     public String extension() {
-        return "ndjson";
+        return extension;
     }
 
     @Override
@@ -24,8 +31,8 @@ public final class NdjsonOutputFormat implements OutputFormat {
     }
 
     @Override
-    public byte[] encode(final Event event, final boolean first) {
-        return (event.toJsonString() + "\n").getBytes(StandardCharsets.UTF_8);
+    public byte[] encode(final String eventJson, final boolean first) {
+        return (eventJson + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

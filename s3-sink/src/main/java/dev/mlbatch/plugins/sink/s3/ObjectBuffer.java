@@ -17,14 +17,16 @@ import java.util.List;
  */
 public final class ObjectBuffer {
     private final OutputFormat format;
+    private final EventSerializer serializer;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
     private final OutputStream out;
     private final List<EventHandle> handles = new ArrayList<>();
     private long encodedBytes;
     private long firstEventNanos;
 
-    public ObjectBuffer(final OutputFormat format, final CompressionOption compression) {
+    public ObjectBuffer(final OutputFormat format, final EventSerializer serializer, final CompressionOption compression) {
         this.format = format;
+        this.serializer = serializer;
         try {
             this.out = compression.wrap(bytes);
             write(format.header());
@@ -38,7 +40,7 @@ public final class ObjectBuffer {
             firstEventNanos = nowNanos;
         }
         try {
-            write(format.encode(event, handles.isEmpty()));
+            write(format.encode(serializer.serialize(event), handles.isEmpty()));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationExcepti
 import org.opensearch.dataprepper.model.record.Record;
 import org.opensearch.dataprepper.model.sink.AbstractSink;
 import org.opensearch.dataprepper.model.sink.Sink;
+import org.opensearch.dataprepper.model.sink.SinkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -38,6 +39,7 @@ public class S3Sink extends AbstractSink<Record<Event>> {
 
     private final S3SinkConfig config;
     private final OutputFormat format;
+    private final EventSerializer serializer;
     private final ObjectKeyGenerator keys;
     private final S3Client s3;
     private final S3ObjectUploader uploader;
@@ -52,14 +54,16 @@ public class S3Sink extends AbstractSink<Record<Event>> {
     private final AtomicBoolean shutDown = new AtomicBoolean();
 
     @DataPrepperPluginConstructor
-    public S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final AwsCredentialsSupplier awsCredentialsSupplier) {
-        this(pluginSetting, config, awsCredentialsSupplier, EndpointOverride.fromProcess());
+    public S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final SinkContext sinkContext,
+                  final AwsCredentialsSupplier awsCredentialsSupplier) {
+        this(pluginSetting, config, sinkContext, awsCredentialsSupplier, EndpointOverride.fromProcess());
     }
 
-    S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final AwsCredentialsSupplier awsCredentialsSupplier,
-           final EndpointOverride endpointOverride) {
+    S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final SinkContext sinkContext,
+           final AwsCredentialsSupplier awsCredentialsSupplier, final EndpointOverride endpointOverride) {
         super(pluginSetting);
         this.config = config;
+        this.serializer = new EventSerializer(sinkContext);
         try {
             this.format = OutputFormats.fromCodec(config.getCodec());
             this.keys = new ObjectKeyGenerator(config.getObjectKey().getPathPrefix(), format.extension(),
@@ -87,7 +91,7 @@ public class S3Sink extends AbstractSink<Record<Event>> {
     }
 
     private ObjectBuffer newBuffer() {
-        return new ObjectBuffer(format, config.getCompression());
+        return new ObjectBuffer(format, serializer, config.getCompression());
     }
 
     @Override

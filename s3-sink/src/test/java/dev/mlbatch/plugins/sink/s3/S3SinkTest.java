@@ -2,6 +2,7 @@ package dev.mlbatch.plugins.sink.s3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +13,7 @@ import org.opensearch.dataprepper.model.event.Event;
 import org.opensearch.dataprepper.model.event.JacksonEvent;
 import org.opensearch.dataprepper.model.record.Record;
 import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationException;
+import org.opensearch.dataprepper.model.sink.SinkContext;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayInputStream;
@@ -82,18 +84,42 @@ class S3SinkTest {
         return settings;
     }
 
-    private S3Sink sink(final Map<String, Object> overrides, final String secret) {
+    private S3Sink sink(final Map<String, Object> overrides, final SinkContext sinkContext, final String secret) {
         final PluginSetting setting = new PluginSetting("s3", Map.of());
         setting.setPipelineName("s3-test");
-        final S3Sink sink = new S3Sink(setting, TestConfigs.bind(settings(overrides)),
+        final S3Sink sink = new S3Sink(setting, TestConfigs.bind(settings(overrides)), sinkContext,
                 new StaticCredentialsSupplier(LocalS3.ACCESS_KEY, secret));
         sink.initialize();
         sinks.add(sink);
         return sink;
     }
 
+    private S3Sink sink(final Map<String, Object> overrides, final String secret) {
+        return sink(overrides, new SinkContext(null), secret);
+    }
+
     private S3Sink sink(final Map<String, Object> overrides) {
         return sink(overrides, LocalS3.SECRET_KEY);
+    }
+
+    private S3Sink sink(final Map<String, Object> overrides, final SinkContext sinkContext) {
+        return sink(overrides, sinkContext, LocalS3.SECRET_KEY);
+    }
+
+    /** Events shaped like stage 1's Bedrock records: id, text, the copied recordId and modelInput. */
+    private List<Record<Event>> bedrockRecords(final int count) {
+        final List<Record<Event>> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            final Map<String, Object> data = new HashMap<>();
+            data.put("_id", "doc" + i);
+            data.put("text", "text " + i);
+            data.put("recordId", "doc" + i);
+            data.put("modelInput", Map.of("inputText", "text " + i, "dimensions", 384));
+            final Event event = JacksonEvent.builder().withEventType("event").withData(data).build();
+            event.getMetadata().addTags(List.of("prepared"));
+            records.add(new Record<>(event));
+        }
+        return records;
     }
 
     private List<Record<Event>> events(final int from, final int count, final String pad) {
@@ -166,6 +192,65 @@ class S3SinkTest {
         final JsonNode document = JSON.readTree(plain);
         assertEquals(10, document.get("docs").size());
         assertEquals(9, document.get("docs").get(9).get("n").asInt());
+    }
+
+    @Test
+    void ndjsonExtensionJsonlNamesTheObjectsDotJsonl() throws Exception {
+        final S3Sink sink = sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "jsonl"))));
+        sink.output(events(0, 10, "j"));
+        final List<S3Object> objects = objects();
+        assertEquals(1, objects.size());
+        assertTrue(objects.get(0).key().endsWith(".jsonl"), objects.get(0).key());
+        assertEquals(10, ndjsonLines(objects.get(0).key()).size());
+    }
+
+    @Test
+    void ndjsonExtensionIsCaseInsensitiveAndComesBeforeTheCompressionSuffix() {
+        final S3Sink sink = sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "JSONL")), "compression", "gzip"));
+        sink.output(events(0, 10, "j"));
+        assertTrue(objects().get(0).key().endsWith(".jsonl.gz"), objects().get(0).key());
+    }
+
+    @Test
+    void includeKeysWriteOnlyThoseKeys() throws Exception {
+        final S3Sink sink = sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "jsonl"))),
+                new SinkContext(null, List.of(), List.of("recordId", "modelInput"), List.of()));
+        sink.output(bedrockRecords(10));
+        final List<JsonNode> lines = ndjsonLines(objects().get(0).key());
+        assertEquals(10, lines.size());
+        for (final JsonNode line : lines) {
+            assertEquals(Set.of("recordId", "modelInput"), fieldNames(line), line.toString());
+            assertEquals(line.get("recordId").asText().replace("doc", "text "), line.at("/modelInput/inputText").asText());
+            assertEquals(384, line.at("/modelInput/dimensions").asInt());
+        }
+    }
+
+    @Test
+    void includeKeysMayNameNestedKeysAsJsonPointers() throws Exception {
+        final S3Sink sink = sink(Map.of(), new SinkContext(null, List.of(), List.of("/recordId", "/modelInput/inputText"), List.of()));
+        sink.output(bedrockRecords(10));
+        final JsonNode line = ndjsonLines(objects().get(0).key()).get(0);
+        assertEquals(Set.of("recordId", "modelInput"), fieldNames(line));
+        assertEquals(Set.of("inputText"), fieldNames(line.get("modelInput")));
+    }
+
+    @Test
+    void excludeKeysAndTagsTargetKeyShapeEveryDocumentOfTheJsonCodec() throws Exception {
+        final S3Sink sink = sink(Map.of("codec", Map.of("json", Map.of())),
+                new SinkContext("tags", List.of(), List.of(), List.of("_id", "modelInput")));
+        sink.output(bedrockRecords(10));
+        final JsonNode document = JSON.readTree(read(objects().get(0).key()));
+        assertEquals(10, document.get("events").size());
+        for (final JsonNode event : document.get("events")) {
+            assertEquals(Set.of("text", "recordId", "tags"), fieldNames(event), event.toString());
+            assertEquals("prepared", event.at("/tags/0").asText());
+        }
+    }
+
+    private static Set<String> fieldNames(final JsonNode node) {
+        final Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
@@ -246,8 +331,11 @@ class S3SinkTest {
         assertTrue(assertThrows(InvalidPluginConfigurationException.class,
                 () -> sink(Map.of("codec", Map.of("parquet", Map.of())))).getMessage().contains("codec 'parquet' is not supported"));
         assertTrue(assertThrows(InvalidPluginConfigurationException.class,
-                () -> sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "x"))))).getMessage()
-                .contains("codec.ndjson does not accept [extension]"));
+                () -> sink(Map.of("codec", Map.of("ndjson", Map.of("extension", "txt"))))).getMessage()
+                .contains("codec.ndjson.extension 'txt' is not supported; use ndjson or jsonl"));
+        assertTrue(assertThrows(InvalidPluginConfigurationException.class,
+                () -> sink(Map.of("codec", Map.of("ndjson", Map.of("key_name", "x"))))).getMessage()
+                .contains("codec.ndjson does not accept [key_name]"));
         assertTrue(assertThrows(InvalidPluginConfigurationException.class,
                 () -> sink(Map.of("object_key", Map.of("path_prefix", "a/${/type}/")))).getMessage()
                 .contains("date patterns %{...} only"));

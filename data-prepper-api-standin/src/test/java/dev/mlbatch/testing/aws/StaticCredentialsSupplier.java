@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.mlinference.support;
+package dev.mlbatch.testing.aws;
 
 import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
@@ -8,17 +8,23 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Test supplier: one fixed key pair; remembers the options it was asked for. */
+/**
+ * For plugin tests: an {@link AwsCredentialsSupplier} with one fixed key pair (and, optionally, other pairs for
+ * named roles) that remembers the options it was asked for. No default region or role. Shipped in the test-jar only;
+ * it uses only upstream's {@code aws-plugin-api} types, so it also serves tests built with {@code -Dupstream-api}.
+ */
 public final class StaticCredentialsSupplier implements AwsCredentialsSupplier {
-    public final List<AwsCredentialsOptions> requested = new ArrayList<>();
+    private final List<AwsCredentialsOptions> requested = new ArrayList<>();
     private final AwsCredentialsProvider provider;
-    private final java.util.Map<String, AwsCredentialsProvider> roles = new java.util.HashMap<>();
+    private final Map<String, AwsCredentialsProvider> roles = new HashMap<>();
 
     public StaticCredentialsSupplier(final String accessKey, final String secretKey) {
-        provider = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+        this.provider = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
 
     /** Options naming {@code roleArn} get this key pair instead (stands in for STS AssumeRole). */
@@ -27,10 +33,16 @@ public final class StaticCredentialsSupplier implements AwsCredentialsSupplier {
         return this;
     }
 
+    /** The options of every {@link #getProvider(AwsCredentialsOptions)} call so far, oldest first. */
+    public List<AwsCredentialsOptions> requested() {
+        return requested;
+    }
+
     @Override
     public AwsCredentialsProvider getProvider(final AwsCredentialsOptions options) {
         requested.add(options);
-        return options.getStsRoleArn() != null && roles.containsKey(options.getStsRoleArn()) ? roles.get(options.getStsRoleArn()) : provider;
+        final String role = options.getStsRoleArn();
+        return role != null && roles.containsKey(role) ? roles.get(role) : provider;
     }
 
     @Override
@@ -40,7 +52,7 @@ public final class StaticCredentialsSupplier implements AwsCredentialsSupplier {
 
     @Override
     public Optional<Region> getDefaultRegion() {
-        return Optional.of(Region.US_EAST_1);
+        return Optional.empty();
     }
 
     @Override

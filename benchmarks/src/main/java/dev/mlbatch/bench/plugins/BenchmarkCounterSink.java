@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.s3source.bench;
+package dev.mlbatch.bench.plugins;
 
 import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
 import org.opensearch.dataprepper.model.annotations.DataPrepperPluginConstructor;
@@ -9,19 +9,31 @@ import org.opensearch.dataprepper.model.sink.Sink;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Benchmark sink: counts events, remembers when the last one arrived, and acknowledges each positively. */
-@DataPrepperPlugin(name = "scan_bench_count", pluginType = Sink.class)
-public final class CountingSink implements Sink<Record<Event>> {
-    static final AtomicLong EVENTS = new AtomicLong();
-    static volatile long lastEventNanos;
+/**
+ * The {@code benchmark_counter} sink, for benchmarks only: counts events, remembers when the last one arrived, and
+ * acknowledges each positively. Counts are per JVM (static), read by the benchmark that runs the pipeline.
+ */
+@DataPrepperPlugin(name = "benchmark_counter", pluginType = Sink.class)
+public final class BenchmarkCounterSink implements Sink<Record<Event>> {
+    private static final AtomicLong EVENTS = new AtomicLong();
+    private static volatile long lastEventNanos;
 
     @DataPrepperPluginConstructor
-    public CountingSink() {
+    public BenchmarkCounterSink() {
     }
 
-    static void reset() {
+    public static void reset() {
         EVENTS.set(0);
         lastEventNanos = 0;
+    }
+
+    public static long events() {
+        return EVENTS.get();
+    }
+
+    /** {@link System#nanoTime()} when the last batch arrived. */
+    public static long lastEventNanos() {
+        return lastEventNanos;
     }
 
     @Override

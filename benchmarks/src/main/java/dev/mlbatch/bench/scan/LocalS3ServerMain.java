@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.s3source.bench;
+package dev.mlbatch.bench.scan;
 
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * Benchmark helper run in its own JVM, so the benchmark's heap holds only the pipeline: s3proxy either in memory
+ * Benchmark helper run in its own JVM (on the local stack's services class path, which s3proxy needs), so the
+ * benchmark's heap holds only the pipeline: s3proxy either in memory
  * ({@code transient <bucket> <objects>}, filled in process, which is far faster than that many PUTs) or on the
  * filesystem backend over a folder ({@code filesystem <folder>}, one sub-folder per bucket). Prints
  * {@code PORT <n>} when ready; exits when its stdin closes.

@@ -1,6 +1,9 @@
-package dev.mlbatch.plugins.s3source.bench;
+package dev.mlbatch.bench.scan;
 
+import dev.mlbatch.bench.plugins.BenchmarkCounterSink;
 import dev.mlbatch.runtime.DataPrepperRuntime;
+import dev.mlbatch.stack.JvmClasspath;
+import dev.mlbatch.stack.StackLauncher;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -17,6 +20,7 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +38,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>a {@code bigMb} MB (default 1024) ndjson object read in {@code data_only} mode, sampling the heap,</li>
  *   <li>a bare ListObjectsV2 pagination of a bucket of {@code objects} objects (default 100,000),</li>
- *   <li>the same bucket scanned in {@code metadata_only} mode through the local runtime (s3 source → counting sink),
- *       with acknowledgements off and on (the published example turns them on).</li>
+ *   <li>the same bucket scanned in {@code metadata_only} mode through the local runtime (s3 source →
+ *       {@code benchmark_counter} sink), with acknowledgements off and on (the published example turns them on).</li>
  * </ol>
  * Run it with {@code -Xmx256m}. Arguments: {@code [objects] [bigMb] [sourceWorkers]}. Last line:
  * {@code scan: <ratio> of bare listing (target >= 0.9)}, ratio = acknowledged metadata_only events/s over listed objects/s.
@@ -69,7 +73,7 @@ public final class ScanBenchmark {
             System.setProperty("aws.region", "us-east-1");
 
             // The big object runs first: it is the only phase that loads a codec, and the runtime's plugin classes
-            // are best loaded by the first runtime of the JVM (see README, "Benchmark").
+            // are best loaded by the first runtime of the JVM (see s3-source-metadata-mode/README.md, "Benchmark").
             System.setProperty("aws.endpointUrlS3", bigEndpoint);
             final String heapLine = bigObjectHeap(work, big[0], big[1]);
             System.setProperty("aws.endpointUrlS3", endpoint);
@@ -114,12 +118,25 @@ public final class ScanBenchmark {
         return new long[] {written, id};
     }
 
+    /**
+     * s3proxy runs on the local stack's services class path (its own Jackson 3 needs jackson-annotations 2.21+, newer
+     * than the distribution's), plus this module's code for the main class.
+     */
     private static Process startServer(final String heap, final String... args) throws IOException {
         final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(javaBinary, heap, "-cp",
-                System.getProperty("java.class.path"), LocalS3ServerMain.class.getName()));
+        final String classPath = ownLocation() + File.pathSeparator + JvmClasspath.forServices();
+        final List<String> command = new ArrayList<>(List.of(javaBinary, heap, StackLauncher.SERVICES_LOGBACK_OPTION,
+                "-cp", classPath, LocalS3ServerMain.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static String ownLocation() {
+        try {
+            return Path.of(ScanBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (final URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void stop(final Process server) throws InterruptedException, IOException {
@@ -135,10 +152,26 @@ public final class ScanBenchmark {
         String line;
         while ((line = reader.readLine()) != null) {
             if (line.startsWith("PORT ")) {
+                discardRest(reader);
                 return Integer.parseInt(line.substring(5).trim());
             }
         }
         throw new IOException("the local S3 server exited before it was ready");
+    }
+
+    /** Keeps reading the server's later log lines, so that a full pipe never blocks it. */
+    private static void discardRest(final BufferedReader reader) {
+        final Thread drain = new Thread(() -> {
+            try {
+                while (reader.readLine() != null) {
+                    // discarded
+                }
+            } catch (final IOException e) {
+                // the server is gone
+            }
+        }, "s3-server-output");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     /**
@@ -178,13 +211,13 @@ public final class ScanBenchmark {
                 + "  source:\n"
                 + "    s3:\n" + sourceBlock.indent(6)
                 + "  sink:\n"
-                + "    - scan_bench_count: {}\n");
+                + "    - benchmark_counter: {}\n");
         return DataPrepperRuntime.builder().pipelines(pipelines).envFile(null).serverPort(0).build();
     }
 
     private static double pipelineRate(final Path work, final int objects, final int workers, final boolean acknowledgments)
             throws Exception {
-        CountingSink.reset();
+        BenchmarkCounterSink.reset();
         try (DataPrepperRuntime runtime = runtime(work, "scan-bench-" + (acknowledgments ? "acks" : "noacks"), String.join("\n",
                 "acknowledgments: " + acknowledgments,
                 "workers: " + workers,
@@ -196,13 +229,13 @@ public final class ScanBenchmark {
             runtime.start();
             final long start = System.nanoTime();
             waitForEvents(objects, Duration.ofMinutes(10));
-            final double seconds = (CountingSink.lastEventNanos - start) / 1e9;
+            final double seconds = (BenchmarkCounterSink.lastEventNanos() - start) / 1e9;
             final boolean finished = runtime.awaitFinished(Duration.ofMinutes(2));
             runtime.shutdown();
             System.out.printf(Locale.ROOT, "  runtime metadata_only (acknowledgments %s): %,d events in %.2f s, finished=%s%n",
-                    acknowledgments ? "on" : "off", CountingSink.EVENTS.get(), seconds, finished);
-            if (CountingSink.EVENTS.get() != objects) {
-                throw new IllegalStateException("expected " + objects + " events, got " + CountingSink.EVENTS.get());
+                    acknowledgments ? "on" : "off", BenchmarkCounterSink.events(), seconds, finished);
+            if (BenchmarkCounterSink.events() != objects) {
+                throw new IllegalStateException("expected " + objects + " events, got " + BenchmarkCounterSink.events());
             }
             return objects / seconds;
         }
@@ -210,9 +243,9 @@ public final class ScanBenchmark {
 
     private static void waitForEvents(final long expected, final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (CountingSink.EVENTS.get() < expected) {
+        while (BenchmarkCounterSink.events() < expected) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + CountingSink.EVENTS.get() + " of " + expected + " events after " + timeout);
+                throw new IllegalStateException("only " + BenchmarkCounterSink.events() + " of " + expected + " events after " + timeout);
             }
             Thread.sleep(2);
         }
@@ -220,7 +253,7 @@ public final class ScanBenchmark {
 
     /** Reads the big object through the runtime while sampling the heap; returns the heap line. */
     private static String bigObjectHeap(final Path work, final long bigBytes, final long bigLines) throws Exception {
-        CountingSink.reset();
+        BenchmarkCounterSink.reset();
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         final long baseline = memory.getHeapMemoryUsage().getUsed();
@@ -253,7 +286,7 @@ public final class ScanBenchmark {
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         sampler.interrupt();
-        final long events = CountingSink.EVENTS.get();
+        final long events = BenchmarkCounterSink.events();
         System.out.printf(Locale.ROOT, "big object: %,d MB ndjson, %,d events in %.1f s (%,.0f events/s, %.1f MB/s), finished=%s%n",
                 bigBytes >> 20, events, seconds, events / seconds, (bigBytes / 1048576.0) / seconds, finished);
         if (events != bigLines || !finished) {
