@@ -56,4 +56,56 @@ public interface Event extends Serializable {
     String formatString(String format, ExpressionEvaluator expressionEvaluator, String defaultValue);
 
     EventHandle getEventHandle();
+
+    /** A builder for this event's JSON, optionally narrowed to a root key and include/exclude keys, with its tags. */
+    JsonStringBuilder jsonBuilder();
+
+    /**
+     * The options of {@link #jsonBuilder()}. Keys are JSON pointers (the leading "/" optional); include keys win over
+     * exclude keys; the tags key, when set, adds the event's tags as an array field.
+     */
+    abstract class JsonStringBuilder {
+        private String tagsKey;
+        private String rootKey;
+        private List<String> includeKeys;
+        private List<String> excludeKeys;
+
+        public JsonStringBuilder includeTags(final String key) {
+            this.tagsKey = key;
+            return this;
+        }
+
+        public JsonStringBuilder rootKey(final String rootKey) {
+            this.rootKey = rootKey;
+            return this;
+        }
+
+        public JsonStringBuilder includeKeys(final List<String> includeKeys) {
+            this.includeKeys = includeKeys;
+            return this;
+        }
+
+        public JsonStringBuilder excludeKeys(final List<String> excludeKeys) {
+            this.excludeKeys = excludeKeys;
+            return this;
+        }
+
+        public String getTagsKey() {
+            return tagsKey;
+        }
+
+        public String getRootKey() {
+            return rootKey;
+        }
+
+        public List<String> getIncludeKeys() {
+            return includeKeys;
+        }
+
+        public List<String> getExcludeKeys() {
+            return excludeKeys;
+        }
+
+        public abstract String toJsonString();
+    }
 }

@@ -1,6 +1,7 @@
 package org.opensearch.dataprepper.model.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,8 +22,10 @@ import org.opensearch.dataprepper.model.event.exceptions.EventKeyNotFoundExcepti
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -396,6 +399,131 @@ public class JacksonEvent implements Event {
         }
         result.append(format.substring(from));
         return result.toString();
+    }
+
+    @Override
+    public JsonStringBuilder jsonBuilder() {
+        return new JsonStringBuilder();
+    }
+
+    /**
+     * This event's JSON narrowed as {@link Event.JsonStringBuilder} asks. As upstream: fields keep the event's order;
+     * a key reaches through arrays (it applies to every element, indexes are not path segments); an object the
+     * include walk descends into is written even when none of its fields is included; tags come last.
+     * Where this differs from upstream is listed in the module README.
+     */
+    public class JsonStringBuilder extends Event.JsonStringBuilder {
+        private JsonStringBuilder() {
+        }
+
+        @Override
+        public String toJsonString() {
+            final JsonNode base = baseNode();
+            final String json;
+            if (getIncludeKeys() != null && !getIncludeKeys().isEmpty()) {
+                json = filtered(base, getIncludeKeys(), true);
+            } else if (getExcludeKeys() != null && !getExcludeKeys().isEmpty()) {
+                json = filtered(base, getExcludeKeys(), false);
+            } else {
+                json = base == jsonNode ? JacksonEvent.this.toJsonString() : base.toString();
+            }
+            return getTagsKey() == null ? json : withTags(json);
+        }
+
+        private JsonNode baseNode() {
+            final String rootKey = getRootKey();
+            if (rootKey == null || rootKey.isEmpty() || !containsKey(rootKey)) {
+                return jsonNode;
+            }
+            return getNode(new JacksonEventKey(rootKey, true, EventKeyFactory.EventAction.GET));
+        }
+
+        /** Tags go into objects only: there is no field to add to an array or a single value. */
+        private String withTags(final String json) {
+            if (json.charAt(0) != '{') {
+                return json;
+            }
+            final StringBuilder out = new StringBuilder(json.length() + 64).append(json, 0, json.length() - 1);
+            if (json.length() > 2) {
+                out.append(',');
+            }
+            appendName(out, getTagsKey());
+            return out.append(MAPPER.valueToTree(eventMetadata.getTags()).toString()).append('}').toString();
+        }
+    }
+
+    private static String filtered(final JsonNode base, final List<String> keys, final boolean include) {
+        final List<String[]> paths = new ArrayList<>(keys.size());
+        for (final String key : keys) {
+            String trimmed = key.startsWith("/") ? key.substring(1) : key;
+            trimmed = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+            paths.add(trimmed.split("/", -1));
+        }
+        final StringBuilder out = new StringBuilder();
+        appendFiltered(out, base, paths, 0, include);
+        return out.toString();
+    }
+
+    /**
+     * Writes {@code node}, whose path is the first {@code depth} segments of every entry of {@code paths}: a field
+     * named by a whole path is written whole (include) or left out (exclude); a field on the way to a longer path
+     * is walked into; any other field is left out (include) or written whole (exclude).
+     */
+    private static void appendFiltered(final StringBuilder out, final JsonNode node, final List<String[]> paths,
+                                       final int depth, final boolean include) {
+        if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                appendFiltered(out, node.get(i), paths, depth, include);
+            }
+            out.append(']');
+        } else if (node.isObject()) {
+            out.append('{');
+            boolean first = true;
+            for (final Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                boolean named = false;
+                List<String[]> below = null;
+                for (final String[] path : paths) {
+                    if (path[depth].equals(field.getKey())) {
+                        if (path.length == depth + 1) {
+                            named = true;
+                            break;
+                        }
+                        below = below == null ? new ArrayList<>() : below;
+                        below.add(path);
+                    }
+                }
+                final boolean walk = !named && below != null;
+                if (!walk && named != include) {
+                    continue;
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                appendName(out, field.getKey());
+                if (walk) {
+                    appendFiltered(out, field.getValue(), below, depth + 1, include);
+                } else {
+                    out.append(field.getValue().toString());
+                }
+            }
+            out.append('}');
+        } else if (include) {
+            // As upstream: a value without fields that an include path runs through becomes an empty object.
+            out.append("{}");
+        } else {
+            // Upstream writes {} here too, losing the value; nothing below a single value can be excluded.
+            out.append(node.toString());
+        }
+    }
+
+    private static void appendName(final StringBuilder out, final String name) {
+        out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(name)).append("\":");
     }
 
     private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -3,6 +3,7 @@ package org.opensearch.dataprepper.model.event;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -86,5 +87,88 @@ class JacksonEventTest {
         event.getMetadata().addTags(List.of("t1", "t2"));
         assertTrue(event.getMetadata().hasTags(List.of("t1")));
         assertEquals("v", event.getMetadata().getAttribute("k"));
+    }
+
+    @Test
+    void jsonBuilderWithoutOptionsWritesTheWholeEvent() {
+        final Event event = event("{\"b\":1,\"a\":{\"c\":[1,2]}}");
+        assertEquals(event.toJsonString(), event.jsonBuilder().toJsonString());
+        assertEquals(event.toJsonString(), event.jsonBuilder().includeKeys(List.of()).excludeKeys(null).toJsonString());
+    }
+
+    @Test
+    void includeKeysKeepTheEventsFieldOrderAndReachNestedFieldsByPointer() {
+        final Event event = event("{\"_id\":\"d1\",\"recordId\":\"d1\",\"modelInput\":{\"inputText\":\"t\",\"dimensions\":384},\"n\":1}");
+        assertEquals("{\"recordId\":\"d1\",\"modelInput\":{\"inputText\":\"t\",\"dimensions\":384}}",
+                event.jsonBuilder().includeKeys(List.of("modelInput", "/recordId")).toJsonString());
+        assertEquals("{\"recordId\":\"d1\",\"modelInput\":{\"inputText\":\"t\"}}",
+                event.jsonBuilder().includeKeys(List.of("/recordId", "/modelInput/inputText/")).toJsonString());
+        assertEquals("{\"modelInput\":{\"inputText\":\"t\",\"dimensions\":384}}",
+                event.jsonBuilder().includeKeys(List.of("/modelInput/inputText", "modelInput")).toJsonString(),
+                "a key naming an object keeps all of it, whatever deeper keys also name");
+    }
+
+    @Test
+    void includeKeysApplyToEveryArrayElementAndKeepObjectsTheyWalkThrough() {
+        final Event event = event("{\"content\":[{\"text\":\"x\",\"n\":1},{\"text\":\"y\"},{\"n\":2}],\"a\":{\"y\":1},\"s\":\"v\",\"k\":1}");
+        assertEquals("{\"content\":[{\"text\":\"x\"},{\"text\":\"y\"},{}]}",
+                event.jsonBuilder().includeKeys(List.of("/content/text")).toJsonString());
+        assertEquals("{\"a\":{},\"s\":{}}", event.jsonBuilder().includeKeys(List.of("a/x", "s/x", "missing")).toJsonString());
+    }
+
+    @Test
+    void keysMatchWholePathSegmentsNotStringPrefixes() {
+        final Event event = event("{\"a\":\"x\",\"ab\":\"y\",\"m\":{\"t\":1,\"tt\":2}}");
+        assertEquals("{\"ab\":\"y\",\"m\":{\"tt\":2}}", event.jsonBuilder().includeKeys(List.of("ab", "m/tt")).toJsonString());
+        assertEquals("{\"a\":\"x\",\"m\":{\"t\":1}}", event.jsonBuilder().excludeKeys(List.of("ab", "m/tt")).toJsonString());
+    }
+
+    @Test
+    void excludeKeysDropTopLevelNestedAndPerElementFieldsAndKeepEverythingElse() {
+        final Event event = event("{\"_id\":\"d\",\"text\":\"t\",\"m\":{\"x\":1,\"y\":2},\"l\":[{\"x\":1,\"y\":2},3],\"s\":\"v\"}");
+        assertEquals("{\"text\":\"t\",\"m\":{\"y\":2},\"l\":[{\"y\":2},3],\"s\":\"v\"}",
+                event.jsonBuilder().excludeKeys(List.of("_id", "/m/x", "l/x", "s/x", "missing/x")).toJsonString());
+    }
+
+    @Test
+    void includeKeysWinOverExcludeKeys() {
+        final Event event = event("{\"a\":1,\"b\":2}");
+        assertEquals("{\"a\":1}", event.jsonBuilder().excludeKeys(List.of("a")).includeKeys(List.of("a")).toJsonString());
+    }
+
+    @Test
+    void tagsAreAddedAsTheLastFieldOfWhatIsWritten() {
+        final Event event = event("{\"a\":1,\"b\":{\"c\":2}}");
+        assertEquals("{\"a\":1,\"b\":{\"c\":2},\"tags\":[]}", event.jsonBuilder().includeTags("tags").toJsonString());
+        event.getMetadata().addTags(List.of("t1", "t2"));
+        assertEquals("{\"b\":{\"c\":2},\"tags\":[\"t1\",\"t2\"]}",
+                event.jsonBuilder().includeKeys(List.of("b/c")).includeTags("tags").toJsonString());
+        assertEquals("{\"tags\":[\"t1\",\"t2\"]}", event.jsonBuilder().includeKeys(List.of("x")).includeTags("tags").toJsonString());
+        assertEquals("{\"a\":1,\"b\":{\"c\":2}}", event.jsonBuilder().includeTags(null).toJsonString());
+    }
+
+    @Test
+    void rootKeyWritesOnlyThatValueAndFiltersBelowIt() {
+        final Event event = event("{\"doc\":{\"a\":1,\"b\":2},\"list\":[1],\"x\":3}");
+        event.getMetadata().addTags(List.of("t"));
+        assertEquals("{\"a\":1,\"b\":2}", event.jsonBuilder().rootKey("/doc").toJsonString());
+        assertEquals("{\"b\":2,\"tags\":[\"t\"]}", event.jsonBuilder().rootKey("doc").includeKeys(List.of("b")).includeTags("tags").toJsonString());
+        assertEquals("[1]", event.jsonBuilder().rootKey("list").includeTags("tags").toJsonString(), "no field to add tags to");
+        assertEquals(event.toJsonString(), event.jsonBuilder().rootKey("missing").toJsonString());
+    }
+
+    @Test
+    void fieldNamesAreEscapedAndTheBuilderReportsItsOptions() {
+        final Map<String, Object> data = new LinkedHashMap<>();
+        data.put("q\"k", 1);
+        data.put("b", 2);
+        final Event event = JacksonEvent.builder().withEventType("event").withData(data).build();
+        assertEquals("{\"q\\\"k\":1}", event.jsonBuilder().excludeKeys(List.of("b")).toJsonString());
+        final Event.JsonStringBuilder builder = event.jsonBuilder().includeKeys(List.of("a")).excludeKeys(List.of("b"))
+                .includeTags("t").rootKey("r");
+        assertEquals(List.of("a"), builder.getIncludeKeys());
+        assertEquals(List.of("b"), builder.getExcludeKeys());
+        assertEquals("t", builder.getTagsKey());
+        assertEquals("r", builder.getRootKey());
     }
 }

@@ -46,7 +46,9 @@ public class OpenSearchSink extends AbstractSink<Record<Event>> {
     private final OpenSearchSinkConfig config;
     private final String logPrefix;
     private final BulkTargetResolver targetResolver;
-    private final DocumentSerializer serializer;
+    private final List<String> includeKeys;
+    private final List<String> excludeKeys;
+    private final String tagsTargetKey;
     private final OpenSearchTransport transport;
     private final OpenSearchClient client;
     private final IndexSetup indexSetup;
@@ -81,7 +83,9 @@ public class OpenSearchSink extends AbstractSink<Record<Event>> {
         }
         this.client = new OpenSearchClient(transport);
         this.indexSetup = new IndexSetup(new OpenSearchGenericClient(transport), config, template, logPrefix);
-        this.serializer = new DocumentSerializer(sinkContext);
+        this.includeKeys = sinkContext == null ? List.of() : List.copyOf(sinkContext.getIncludeKeys());
+        this.excludeKeys = sinkContext == null ? List.of() : List.copyOf(sinkContext.getExcludeKeys());
+        this.tagsTargetKey = sinkContext == null ? null : sinkContext.getTagsTargetKey();
         final SinkMetrics metrics = new SinkMetrics(pluginMetrics);
         this.failedDocumentHandler = new FailedDocumentHandler(deadLetterFile, metrics, logPrefix);
         this.accumulator = new BulkAccumulator(config.getBulkSizeBytes(), System::nanoTime);
@@ -186,10 +190,18 @@ public class OpenSearchSink extends AbstractSink<Record<Event>> {
 
     private PendingDocument toPendingDocument(final Event event) {
         final BulkTarget target = targetResolver.resolve(event);
-        final String json = target.action() == BulkAction.DELETE ? null : serializer.serialize(event);
+        final String json = target.action() == BulkAction.DELETE ? null : toJson(event);
         final RawJsonDocument document = json == null ? null : new RawJsonDocument(json);
         return new PendingDocument(target, BulkOperationFactory.create(target, document), json,
                 PendingDocument.estimateBytes(target, json), event.getEventHandle());
+    }
+
+    /**
+     * The document as the sink entry asks for it. Without include/exclude keys or a tags key the builder returns
+     * {@code event.toJsonString()} as is, so the common case costs no more than before.
+     */
+    private String toJson(final Event event) {
+        return event.jsonBuilder().includeKeys(includeKeys).excludeKeys(excludeKeys).includeTags(tagsTargetKey).toJsonString();
     }
 
     private static String safeJson(final Event event) {

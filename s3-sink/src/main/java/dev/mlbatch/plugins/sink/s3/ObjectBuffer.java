@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The events of one future object: their encoded (and possibly compressed) bytes and their handles. Not
@@ -17,16 +18,16 @@ import java.util.List;
  */
 public final class ObjectBuffer {
     private final OutputFormat format;
-    private final EventSerializer serializer;
+    private final Function<Event, String> toJson;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
     private final OutputStream out;
     private final List<EventHandle> handles = new ArrayList<>();
     private long encodedBytes;
     private long firstEventNanos;
 
-    public ObjectBuffer(final OutputFormat format, final EventSerializer serializer, final CompressionOption compression) {
+    public ObjectBuffer(final OutputFormat format, final Function<Event, String> toJson, final CompressionOption compression) {
         this.format = format;
-        this.serializer = serializer;
+        this.toJson = toJson;
         try {
             this.out = compression.wrap(bytes);
             write(format.header());
@@ -40,7 +41,7 @@ public final class ObjectBuffer {
             firstEventNanos = nowNanos;
         }
         try {
-            write(format.encode(serializer.serialize(event), handles.isEmpty()));
+            write(format.encode(toJson.apply(event), handles.isEmpty()));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

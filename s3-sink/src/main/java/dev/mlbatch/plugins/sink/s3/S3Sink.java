@@ -39,7 +39,9 @@ public class S3Sink extends AbstractSink<Record<Event>> {
 
     private final S3SinkConfig config;
     private final OutputFormat format;
-    private final EventSerializer serializer;
+    private final List<String> includeKeys;
+    private final List<String> excludeKeys;
+    private final String tagsTargetKey;
     private final ObjectKeyGenerator keys;
     private final S3Client s3;
     private final S3ObjectUploader uploader;
@@ -63,7 +65,9 @@ public class S3Sink extends AbstractSink<Record<Event>> {
            final AwsCredentialsSupplier awsCredentialsSupplier, final EndpointOverride endpointOverride) {
         super(pluginSetting);
         this.config = config;
-        this.serializer = new EventSerializer(sinkContext);
+        this.includeKeys = sinkContext == null ? List.of() : List.copyOf(sinkContext.getIncludeKeys());
+        this.excludeKeys = sinkContext == null ? List.of() : List.copyOf(sinkContext.getExcludeKeys());
+        this.tagsTargetKey = sinkContext == null ? null : sinkContext.getTagsTargetKey();
         try {
             this.format = OutputFormats.fromCodec(config.getCodec());
             this.keys = new ObjectKeyGenerator(config.getObjectKey().getPathPrefix(), format.extension(),
@@ -91,7 +95,12 @@ public class S3Sink extends AbstractSink<Record<Event>> {
     }
 
     private ObjectBuffer newBuffer() {
-        return new ObjectBuffer(format, serializer, config.getCompression());
+        return new ObjectBuffer(format, this::toJson, config.getCompression());
+    }
+
+    /** The event as the sink entry asks for it: {@code include_keys} / {@code exclude_keys}, tags under {@code tags_target_key}. */
+    private String toJson(final Event event) {
+        return event.jsonBuilder().includeKeys(includeKeys).excludeKeys(excludeKeys).includeTags(tagsTargetKey).toJsonString();
     }
 
     @Override
