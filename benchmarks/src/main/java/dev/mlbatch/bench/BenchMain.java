@@ -17,7 +17,7 @@ public final class BenchMain {
         BENCHMARKS.put("runtime", "dev.mlbatch.bench.RuntimeBenchmark");
         BENCHMARKS.put("expression", "dev.mlbatch.expression.bench.ExpressionBenchmark");
         BENCHMARKS.put("scan", "dev.mlbatch.bench.scan.ScanBenchmark");
-        BENCHMARKS.put("jobs", "dev.mlbatch.plugins.mlinference.bench.JobsBenchmark");
+        BENCHMARKS.put("jobs", "dev.mlbatch.bench.jobs.JobsBenchmark");
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
         BENCHMARKS.put("sink", "dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark");
         BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");

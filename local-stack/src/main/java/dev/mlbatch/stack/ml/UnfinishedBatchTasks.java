@@ -90,7 +90,8 @@ public final class UnfinishedBatchTasks {
         return fail(list().stream().filter(task -> modelIds.contains(task.modelId())).toList(), reason);
     }
 
-    private int fail(List<Task> tasks, String reason) {
+    /** Marks these tasks FAILED with {@code reason}; returns how many. */
+    public int fail(List<Task> tasks, String reason) {
         int failed = 0;
         for (Task task : tasks) {
             OpenSearchHttp.Answer answer = os.post("/" + TASK_INDEX + "/_update/" + task.id() + "?refresh=true",

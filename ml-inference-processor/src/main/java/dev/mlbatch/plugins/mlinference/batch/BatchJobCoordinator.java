@@ -21,10 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -57,6 +56,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         JobRecord record;
         final List<Event> events = new ArrayList<>();
         Instant nextPollAt = Instant.MIN;
+        boolean pollInFlight;
         boolean lookUpFirst;
         Instant retryingSince;
         int lastFailureStatus;
@@ -92,6 +92,9 @@ public final class BatchJobCoordinator implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Event> intake = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Record<Event>> ready = new ConcurrentLinkedQueue<>();
+    /** Poll answers, handed over by the poll threads and handled by the next tick. */
+    private final ConcurrentLinkedQueue<Polled> polled = new ConcurrentLinkedQueue<>();
+    private volatile Runnable wakeUp = () -> { };
     private final AtomicBoolean flushGroups = new AtomicBoolean();
     private final Map<String, WorkItem> active = new LinkedHashMap<>();
     private final ExecutorService pollers = Executors.newFixedThreadPool(4, runnable -> {
@@ -137,6 +140,27 @@ public final class BatchJobCoordinator implements AutoCloseable {
     /** Called by pipeline workers: the events now belong to the coordinator until they are drained. */
     public void accept(final Collection<Event> events) {
         intake.addAll(events);
+        wakeUp.run();
+    }
+
+    /** What to call when there is work for the next tick (new events, a poll answer), so it need not wait for its turn. */
+    public void onWork(final Runnable wakeUp) {
+        this.wakeUp = wakeUp;
+    }
+
+    /** How long the next tick may wait: until the next poll is due, at most {@code max}. */
+    public synchronized Duration untilNextPoll(final Duration max) {
+        final Instant now = clock.instant();
+        Duration wait = max;
+        for (final WorkItem item : active.values()) {
+            if (item.record.isOutstanding() && !item.pollInFlight) {
+                final Duration untilDue = Duration.between(now, item.nextPollAt);
+                if (untilDue.compareTo(wait) < 0) {
+                    wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
+                }
+            }
+        }
+        return wait;
     }
 
     /** Called by pipeline workers: everything ready to go downstream. */
@@ -171,6 +195,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
     /** One round of work; called repeatedly from the coordinator's thread. */
     public synchronized void tick() {
         final Instant now = clock.instant();
+        handlePollAnswers();
         takeIntake(now);
         closeGroups(now, flushGroups.getAndSet(false));
         pollJobs(now);
@@ -275,36 +300,35 @@ public final class BatchJobCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the GETs that are due, each on a poll thread of its own (each makes ML Commons ask the provider, which
+     * takes a while). Every job is polled exactly every job_poll_interval, whatever the others do; an answer wakes
+     * the coordinator at once, so a finished job frees its slot for the next one without waiting for a tick.
+     */
     private void pollJobs(final Instant now) {
-        final List<WorkItem> due = new ArrayList<>();
         for (final WorkItem item : active.values()) {
-            if (item.record.isOutstanding() && !now.isBefore(item.nextPollAt)) {
+            if (item.record.isOutstanding() && !item.pollInFlight && !now.isBefore(item.nextPollAt)) {
+                item.pollInFlight = true;
                 item.nextPollAt = now.plus(settings.pollInterval());
-                due.add(item);
+                final JobRecord record = item.record;
+                try {
+                    pollers.execute(() -> {
+                        polled.add(poll(item, record));
+                        wakeUp.run();
+                    });
+                } catch (final RejectedExecutionException closed) {
+                    item.pollInFlight = false;
+                    return;
+                }
             }
         }
-        if (due.isEmpty()) {
-            return;
-        }
-        // The GETs run in parallel (each makes ML Commons ask the provider, which takes a while); the answers
-        // are handled here, one by one, as they arrive, so a finished job frees its slot without waiting for the others.
-        final ExecutorCompletionService<Polled> polls = new ExecutorCompletionService<>(pollers);
-        for (final WorkItem item : due) {
-            final JobRecord record = item.record;
-            polls.submit(() -> poll(item, record));
-        }
-        for (int i = 0; i < due.size(); i++) {
-            final Polled polled;
-            try {
-                polled = polls.take().get();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (final ExecutionException e) {
-                LOG.error("Polling a job failed unexpectedly: {}", e.getCause().toString());
-                continue;
-            }
-            handlePoll(polled);
+    }
+
+    private void handlePollAnswers() {
+        Polled answer;
+        while ((answer = polled.poll()) != null) {
+            answer.item().pollInFlight = false;
+            handlePoll(answer);
         }
     }
 
@@ -320,6 +344,9 @@ public final class BatchJobCoordinator implements AutoCloseable {
             return new Polled(item, record, tracker.poll(record), null, null);
         } catch (final MlCommonsException e) {
             return new Polled(item, record, null, e, null);
+        } catch (final RuntimeException e) {
+            LOG.error("Polling job {} failed unexpectedly: {}", record.jobName(), e.toString());
+            return new Polled(item, record, null, new MlCommonsException("polling failed unexpectedly: " + e, e), null);
         }
     }
 

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,19 +23,20 @@ public final class CoordinatorRunner {
     private final String key;
     private final BatchJobCoordinator coordinator;
     private final List<AutoCloseable> resources;
-    private final ScheduledExecutorService thread;
+    private final Thread thread;
+    private final Object signal = new Object();
+    private boolean signalled;
+    private volatile boolean stopping;
     private int users;
 
     private CoordinatorRunner(final String key, final BatchJobCoordinator coordinator, final List<AutoCloseable> resources) {
         this.key = key;
         this.coordinator = coordinator;
         this.resources = resources;
-        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            final Thread t = new Thread(runnable, "ml-inference-jobs");
-            t.setDaemon(true);
-            return t;
-        });
-        thread.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        coordinator.onWork(this::wake);
+        this.thread = new Thread(this::loop, "ml-inference-jobs");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The running coordinator for this key, started with {@code factory} if none runs yet. */
@@ -68,13 +67,15 @@ public final class CoordinatorRunner {
             }
             RUNNING.remove(key);
         }
-        thread.shutdown();
+        stopping = true;
+        wake();
         try {
-            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            if (thread.isAlive()) {
+                thread.interrupt();
             }
         } catch (final InterruptedException e) {
-            thread.shutdownNow();
+            thread.interrupt();
             Thread.currentThread().interrupt();
         }
         coordinator.close();
@@ -87,6 +88,32 @@ public final class CoordinatorRunner {
         }
         if (coordinator.unfinished() > 0) {
             LOG.info("Stopped with {} unfinished job(s) recorded in the ledger; they resume on the next start", coordinator.unfinished());
+        }
+    }
+
+    /** Ticks at least every 100 ms, as soon as a poll is due, and at once when the coordinator has work (new events, a poll answer). */
+    private void loop() {
+        while (!stopping) {
+            tickSafely();
+            // Rounded up: waking a fraction of a millisecond early would find the poll not yet due.
+            final long waitMillis = (coordinator.untilNextPoll(TICK).toNanos() + 999_999) / 1_000_000;
+            synchronized (signal) {
+                try {
+                    if (!signalled && waitMillis > 0) {
+                        signal.wait(waitMillis);
+                    }
+                } catch (final InterruptedException e) {
+                    return;
+                }
+                signalled = false;
+            }
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signalled = true;
+            signal.notifyAll();
         }
     }
 
