@@ -62,7 +62,7 @@ public final class DemoMain {
         final Instant t0 = Instant.now();
         out.printf(Locale.ROOT, "mlbatch demo: %d records, provider %s%n", records, provider);
         out.println("starting the local stack and creating the connectors and models (first run: assembles OpenSearch)");
-        final LocalStack stack = LocalStack.startForTests();
+        final LocalStack stack = LocalStack.startOrReuse();
         try {
             final FlowSummary summary;
             final List<String> ids;

@@ -47,7 +47,7 @@ class EndToEndIT {
 
     @BeforeAll
     static void startStack() {
-        stack = LocalStack.startForTests();
+        stack = LocalStack.startOrReuse();
         stack.resetModelService();
         layout = ProjectLayout.locate();
         openSearch = new OpenSearchHttp(stack.openSearchUrl());

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The Java handle on the local stack for tests and tools of any module.
  *
- * <p>{@link #startForTests()} reuses the stack that {@code .mlbatch/stack.env} describes when it is
+ * <p>{@link #startOrReuse()} reuses the stack that {@code .mlbatch/stack.env} describes when it is
  * healthy and set up, otherwise starts it (and runs {@code setup}). The stack outlives the JVM, so
  * every test class of every module shares one stack; a file lock makes concurrent starts safe.
  * Stop it with {@code ./mlbatch stack down}. With system property
@@ -39,7 +39,7 @@ public final class LocalStack {
         this.env = env;
     }
 
-    public static synchronized LocalStack startForTests() {
+    public static synchronized LocalStack startOrReuse() {
         if (shared != null && StackLauncher.isHealthy(shared.env)) {
             return shared;
         }

@@ -14,7 +14,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        LocalStack.startForTests();
+        LocalStack.startOrReuse();
     }
 
     @Override
@@ -24,6 +24,6 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return LocalStack.startForTests();
+        return LocalStack.startOrReuse();
     }
 }

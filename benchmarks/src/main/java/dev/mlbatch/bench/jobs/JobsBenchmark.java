@@ -61,7 +61,7 @@ public final class JobsBenchmark {
                     + ": Bedrock (and the local model service) fails batch jobs with fewer records");
         }
         final String pollInterval = args.length > 1 ? args[1] : "200ms";
-        final LocalStack stack = LocalStack.startForTests();
+        final LocalStack stack = LocalStack.startOrReuse();
         final OpenSearchHttp os = new OpenSearchHttp(stack.openSearchUrl());
         final String run = "bench-jobs-" + UUID.randomUUID().toString().substring(0, 8);
         final Path work = Files.createTempDirectory("jobs-bench");

@@ -40,7 +40,7 @@ public final class EndToEndBenchmark {
         if (lines.size() < records) {
             throw new IllegalArgumentException("the corpus holds " + lines.size() + " records, fewer than " + records);
         }
-        final LocalStack stack = LocalStack.startForTests();
+        final LocalStack stack = LocalStack.startOrReuse();
         stack.resetModelService();
         System.out.printf(Locale.ROOT, "e2e benchmark: %d records, SageMaker pipelines on the local stack, %d cores%n",
                 records, Runtime.getRuntime().availableProcessors());

@@ -36,7 +36,7 @@ public final class ModelBenchmark {
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         List<String> queries = queries(records);
-        LocalStack stack = LocalStack.startForTests();
+        LocalStack stack = LocalStack.startOrReuse();
         DirectTransformJob transform = new DirectTransformJob(stack);
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
