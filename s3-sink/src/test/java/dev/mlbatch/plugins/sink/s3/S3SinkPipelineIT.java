@@ -70,13 +70,7 @@ class S3SinkPipelineIT {
                 "          event_count: 100",
                 "          event_collect_timeout: 5s",
                 ""));
-        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(pipeline).env(stack.asMap()).build();
-        try {
-            runtime.start();
-            assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "the pipeline finishes");
-        } finally {
-            runtime.shutdown();
-        }
+        runToFinish(pipeline);
         final String listPrefix = prefix.substring(0, prefix.indexOf("%{"));
         try (S3Client s3 = stack.newS3Client()) {
             final List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(stack.bucket()).prefix(listPrefix)).contents();
@@ -134,13 +128,7 @@ class S3SinkPipelineIT {
                 "          event_count: 100",
                 "          event_collect_timeout: 5s",
                 ""));
-        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(pipeline).env(stack.asMap()).build();
-        try {
-            runtime.start();
-            assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "the pipeline finishes");
-        } finally {
-            runtime.shutdown();
-        }
+        runToFinish(pipeline);
         try (S3Client s3 = stack.newS3Client()) {
             final List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(stack.bucket()).prefix(prefix)).contents();
             assertEquals(2, objects.size(), "100 + 20 events");
@@ -159,6 +147,16 @@ class S3SinkPipelineIT {
                 }
             }
             assertEquals(120, ids.size());
+        }
+    }
+
+    private void runToFinish(final Path pipeline) throws InterruptedException {
+        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(pipeline).env(stack.asMap()).build();
+        try {
+            runtime.start();
+            assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "the pipeline finishes");
+        } finally {
+            runtime.shutdown();
         }
     }
 }
