@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -82,10 +84,6 @@ public final class EndToEndFlow implements AutoCloseable {
         return observer;
     }
 
-    public Path workDir() {
-        return workDir;
-    }
-
     /** Everything the three stages run in one go, from a clean slate. */
     public FlowSummary run(final Path corpus, final int records) throws IOException, InterruptedException {
         reset();
@@ -115,10 +113,7 @@ public final class EndToEndFlow implements AutoCloseable {
              StageProcess ingest = start(INGEST)) {
             awaitJobsEnded(trigger, Duration.ofHours(2));
             awaitIndexed(ingest, Duration.ofHours(2));
-            final int exit = prepare.awaitExit(Duration.ofMinutes(1));
-            if (exit != 0) {
-                throw new IllegalStateException("stage 1 exited with " + exit + "; see " + prepare.log());
-            }
+            awaitSuccess(prepare, Duration.ofMinutes(1));
             stop(trigger);
             stop(ingest);
         }
@@ -191,14 +186,18 @@ public final class EndToEndFlow implements AutoCloseable {
         final Instant t0 = Instant.now();
         out.printf("stage 1 (%s): raw documents -> %s input files%n", PREPARE, provider);
         try (StageProcess stage = start(PREPARE, true)) {
-            final int exit = stage.awaitExit(Duration.ofMinutes(30));
-            if (exit != 0) {
-                throw new IllegalStateException("stage 1 exited with " + exit + "; see " + stage.log());
-            }
+            awaitSuccess(stage, Duration.ofMinutes(30));
         }
         stageTimes.put("stage 1 prepare", Duration.between(t0, Instant.now()));
         out.printf(Locale.ROOT, "stage 1 done: %d input files in s3://%s/%s%n", observer.inputFiles().size(),
                 stack.bucket(), provider.inputPrefix());
+    }
+
+    private static void awaitSuccess(final StageProcess stage, final Duration timeout) throws InterruptedException {
+        final int exit = stage.awaitExit(timeout);
+        if (exit != 0) {
+            throw new IllegalStateException(stage.name() + " exited with " + exit + "; see " + stage.log());
+        }
     }
 
     public StageProcess start(final String stage) throws IOException {
@@ -225,64 +224,65 @@ public final class EndToEndFlow implements AutoCloseable {
      * Prints a progress line whenever something moved; fails fast on a failed job or a dead stage.
      */
     public void awaitJobsEnded(final StageProcess trigger, final Duration timeout) throws InterruptedException {
-        final Instant t0 = Instant.now();
-        final Instant deadline = t0.plus(timeout);
         out.printf("stage 2 (%s): one %s batch job per %s%n", TRIGGER, provider,
                 provider == Provider.SAGEMAKER ? "group of input files" : "input file");
-        String last = "";
-        while (true) {
+        stageTimes.put("stage 2 trigger", watch(trigger, "its jobs ended", timeout, POLL, () -> {
             final int inputs = observer.inputFiles().size();
             final int outputs = observer.outputFiles().size();
             final ProviderJobs jobs = observer.providerJobs(started);
-            final String progress = String.format(Locale.ROOT, "input files %d, provider jobs %s, output files %d/%d",
-                    inputs, jobs.describe(), outputs, inputs);
-            if (!progress.equals(last)) {
-                out.printf(Locale.ROOT, "  [%5.1f s] stage 2: %s%n", seconds(t0), progress);
-                last = progress;
-            }
             if (!jobs.failed().isEmpty()) {
                 throw new IllegalStateException("provider job(s) failed: " + jobs.failed() + "; see " + trigger.log());
             }
-            if (inputs > 0 && outputs >= inputs && jobs.count() > 0 && jobs.allEnded()) {
-                break;
-            }
-            checkRunning(trigger, deadline, timeout);
-            Thread.sleep(POLL.toMillis());
-        }
-        stageTimes.put("stage 2 trigger", Duration.between(t0, Instant.now()));
+            return new Progress(String.format(Locale.ROOT, "stage 2: input files %d, provider jobs %s, output files %d/%d",
+                    inputs, jobs.describe(), outputs, inputs),
+                    inputs > 0 && outputs >= inputs && jobs.count() > 0 && jobs.allEnded());
+        }));
     }
 
     /** Stage 3's work is done when every record is in the index, with its vector. */
     public void awaitIndexed(final StageProcess ingest, final Duration timeout) throws InterruptedException {
-        final Instant t0 = Instant.now();
-        final Instant deadline = t0.plus(timeout);
         out.printf("stage 3 (%s): %s outputs -> index %s%n", INGEST, provider, provider.index());
-        String last = "";
-        while (true) {
+        final int records = loadedIds.size();
+        stageTimes.put("stage 3 ingest", watch(ingest, "every record was indexed", timeout, POLL, () -> {
             final long documents = observer.documents();
             final long withVector = observer.documentsWithVector();
-            final int records = loadedIds.size();
-            final String progress = String.format(Locale.ROOT, "documents %d/%d, with a vector %d/%d", documents, records,
-                    withVector, records);
-            if (!progress.equals(last)) {
-                out.printf(Locale.ROOT, "  [%5.1f s] stage 3: %s%n", seconds(t0), progress);
-                last = progress;
-            }
-            if (documents >= records && withVector >= records) {
-                break;
-            }
-            checkRunning(ingest, deadline, timeout);
-            Thread.sleep(POLL.toMillis());
-        }
-        stageTimes.put("stage 3 ingest", Duration.between(t0, Instant.now()));
+            return new Progress(String.format(Locale.ROOT, "stage 3: documents %d/%d, with a vector %d/%d", documents,
+                    records, withVector, records), documents >= records && withVector >= records);
+        }));
     }
 
-    private static void checkRunning(final StageProcess stage, final Instant deadline, final Duration timeout) {
-        if (!stage.isAlive()) {
-            throw new IllegalStateException(stage.name() + " stopped before its work was done; see " + stage.log());
-        }
-        if (Instant.now().isAfter(deadline)) {
-            throw new IllegalStateException(stage.name() + " did not finish its work within " + timeout + "; see " + stage.log());
+    /** Waits, checking every 200 ms, until {@code condition} holds while {@code stage} runs (e.g. to kill it then). */
+    public void awaitUntil(final StageProcess stage, final String what, final BooleanSupplier condition,
+                           final Duration timeout) throws InterruptedException {
+        watch(stage, what, timeout, Duration.ofMillis(200), () -> new Progress(null, condition.getAsBoolean()));
+    }
+
+    /** One look at a stage's work: a progress line to print when it changed ({@code null}: none), and whether it is done. */
+    private record Progress(String line, boolean done) {
+    }
+
+    /** Looks every {@code every} until the work is done; fails if the stage dies or time runs out. Returns the time taken. */
+    private Duration watch(final StageProcess stage, final String what, final Duration timeout, final Duration every,
+                           final Supplier<Progress> look) throws InterruptedException {
+        final Instant t0 = Instant.now();
+        final Instant deadline = t0.plus(timeout);
+        String last = null;
+        while (true) {
+            final Progress progress = look.get();
+            if (progress.line() != null && !progress.line().equals(last)) {
+                out.printf(Locale.ROOT, "  [%5.1f s] %s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0, progress.line());
+                last = progress.line();
+            }
+            if (progress.done()) {
+                return Duration.between(t0, Instant.now());
+            }
+            if (!stage.isAlive()) {
+                throw new IllegalStateException(stage.name() + " stopped before " + what + "; see " + stage.log());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(stage.name() + ": not done (" + what + ") within " + timeout + "; see " + stage.log());
+            }
+            Thread.sleep(every.toMillis());
         }
     }
 
@@ -293,10 +293,6 @@ public final class EndToEndFlow implements AutoCloseable {
     public FlowSummary summary() {
         return new FlowSummary(provider, loadedIds.size(), observer.inputFiles().size(), observer.providerJobs(started),
                 observer.documents(), observer.documentsWithVector(), stageTimes);
-    }
-
-    private static double seconds(final Instant since) {
-        return Duration.between(since, Instant.now()).toMillis() / 1000.0;
     }
 
     @Override

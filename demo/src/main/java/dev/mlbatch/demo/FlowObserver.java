@@ -119,7 +119,7 @@ public final class FlowObserver {
         return JSON.readTree(response.body());
     }
 
-    /** Documents in the provider's index (0 while it does not exist). */
+    /** Documents in the provider's index (0 while it does not exist or its shard is still starting). */
     public long documents() {
         return count(null);
     }
@@ -132,7 +132,8 @@ public final class FlowObserver {
     private long count(final Object query) {
         final OpenSearchHttp.Answer answer = query == null ? openSearch.get("/" + provider.index() + "/_count")
                 : openSearch.post("/" + provider.index() + "/_count", query);
-        if (answer.status() == 404) {
+        // 404: no index yet; 503 (all shards failed): the index was just created and its shard has not started.
+        if (answer.status() == 404 || answer.status() == 503) {
             return 0;
         }
         return answer.orThrow("counting " + provider.index()).path("count").asLong();

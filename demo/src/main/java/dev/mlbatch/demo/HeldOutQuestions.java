@@ -20,7 +20,8 @@ public final class HeldOutQuestions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Question(String id, String text, String expectedId) {
+    /** {@code answeredAtThousand}: marked {@code top3_at_1000}, the flow answers it on the first 1,000 records. */
+    public record Question(String id, String text, String expectedId, boolean answeredAtThousand) {
     }
 
     /** How one question fared: the ids of the top hits, best first. */
@@ -47,27 +48,13 @@ public final class HeldOutQuestions {
                 }
                 final JsonNode q = JSON.readTree(line);
                 final Question question = new Question(q.path("question_id").asText(), q.path("question").asText(),
-                        q.path("expected_id").asText());
+                        q.path("expected_id").asText(), q.path("top3_at_1000").asBoolean(false));
                 if (loadedIds.contains(question.expectedId())) {
                     questions.add(question);
                 }
             }
         }
         return new HeldOutQuestions(questions);
-    }
-
-    /** The ids of the questions marked {@code top3_at_1000}: the flow answers them on the first 1,000 records. */
-    public static Set<String> answerableAtThousand(final Path file) throws IOException {
-        final Set<String> ids = new java.util.TreeSet<>();
-        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                final JsonNode q = JSON.readTree(line);
-                if (q.path("top3_at_1000").asBoolean(false)) {
-                    ids.add(q.path("question_id").asText());
-                }
-            }
-        }
-        return ids;
     }
 
     public List<Question> questions() {

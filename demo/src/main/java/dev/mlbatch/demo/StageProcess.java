@@ -1,16 +1,13 @@
 package dev.mlbatch.demo;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * One pipeline stage running in its own runtime JVM ({@code dev.mlbatch.runtime.Main run}), as a user runs it with
@@ -31,7 +28,8 @@ public final class StageProcess implements AutoCloseable {
 
     /**
      * Starts {@code pipeline} with the runtime config {@code config} in {@code workDir}; the JVM's output is appended
-     * to {@code <workDir>/<name>.log}.
+     * to {@code <workDir>/<name>.log}. The class path's entries must be absolute, as {@code JvmClasspath.current()}
+     * gives them, since the stage runs in {@code workDir}.
      */
     public static StageProcess start(final String name, final Path pipeline, final Path config, final Path workDir,
                                      final String classpath, final Map<String, String> env, final boolean exitWhenDone)
@@ -41,7 +39,7 @@ public final class StageProcess implements AutoCloseable {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m"),
-                "-cp", absolute(classpath), "dev.mlbatch.runtime.Main", "run", pipeline.toAbsolutePath().toString(),
+                "-cp", classpath, "dev.mlbatch.runtime.Main", "run", pipeline.toAbsolutePath().toString(),
                 "--config", config.toAbsolutePath().toString()));
         if (exitWhenDone) {
             command.add("--exit-when-done");
@@ -50,14 +48,6 @@ public final class StageProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return new StageProcess(name, builder.start(), log);
-    }
-
-    /** The stage runs in its own working directory, so relative class path entries must not stay relative. */
-    static String absolute(final String classpath) {
-        return Arrays.stream(classpath.split(File.pathSeparator)).filter(e -> !e.isEmpty())
-                .map(e -> e.endsWith("*") ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + File.separator + "*"
-                        : Path.of(e).toAbsolutePath().toString())
-                .collect(Collectors.joining(File.pathSeparator));
     }
 
     public String name() {

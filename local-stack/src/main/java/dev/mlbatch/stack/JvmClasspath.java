@@ -36,6 +36,10 @@ public final class JvmClasspath {
         return current();
     }
 
+    /**
+     * This JVM's class path with every entry absolute (a child may run in another working directory), a trailing
+     * {@code *} wildcard kept as is.
+     */
     public static String current() {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -43,9 +47,15 @@ public final class JvmClasspath {
                 continue;
             }
             List<String> expanded = manifestClassPath(entry);
-            entries.addAll(expanded.isEmpty() ? List.of(entry) : expanded);
+            entries.addAll(expanded.isEmpty() ? List.of(absolute(entry)) : expanded);
         }
         return String.join(File.pathSeparator, entries);
+    }
+
+    private static String absolute(String entry) {
+        return entry.endsWith("*")
+                ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + File.separator + "*"
+                : Path.of(entry).toAbsolutePath().toString();
     }
 
     private static List<String> recorded() {
