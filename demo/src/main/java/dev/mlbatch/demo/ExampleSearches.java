@@ -20,7 +20,6 @@ import java.util.Locale;
 public final class ExampleSearches {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CANDIDATES = 50;
     static final String MODEL_PLACEHOLDER = "<your-realtime-model-id>";
 
     /** One hit: document id, score, and its text. */
@@ -54,14 +53,16 @@ public final class ExampleSearches {
 
     /**
      * The {@code size} nearest documents to {@code text}, embedded by ML Commons with the real-time model. The Lucene
-     * engine explores only {@code k} candidates per segment, so {@code k} is kept well above {@code size} for recall.
+     * engine's graph search keeps only {@code k} candidates per segment and can miss a near document on its way
+     * (more often for a query far from every document), so {@code k} is at least {@code candidates}; a
+     * {@code candidates} as large as the index makes the walk visit every document, i.e. exact.
      */
-    public List<Hit> neural(final String text, final int size) {
+    public List<Hit> neural(final String text, final int size, final int candidates) {
         final ObjectNode query = JSON.createObjectNode();
         query.put("size", size);
         query.putObject("_source").putArray("excludes").add("text_embedding");
         query.putObject("query").putObject("neural").putObject("text_embedding")
-                .put("query_text", text).put("model_id", realtimeModelId).put("k", Math.max(CANDIDATES, size));
+                .put("query_text", text).put("model_id", realtimeModelId).put("k", Math.max(candidates, size));
         return search(query);
     }
 

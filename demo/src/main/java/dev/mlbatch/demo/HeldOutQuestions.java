@@ -20,7 +20,10 @@ public final class HeldOutQuestions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** {@code answeredAtThousand}: marked {@code top3_at_1000}, the flow answers it on the first 1,000 records. */
+    /**
+     * {@code answeredAtThousand}: marked {@code top3_at_1000}, its record is in the exact top 3 of the first 1,000
+     * records by a clear margin ({@link QuestionScreen}).
+     */
     public record Question(String id, String text, String expectedId, boolean answeredAtThousand) {
     }
 
@@ -61,11 +64,14 @@ public final class HeldOutQuestions {
         return questions;
     }
 
-    /** Asks every question as a {@code neural} query for the top {@code k}. */
-    public List<Answer> ask(final ExampleSearches searches, final int k) {
+    /**
+     * Asks every question as a {@code neural} query for the top {@code top}, exploring {@code candidates} documents
+     * per segment (see {@link ExampleSearches#neural}).
+     */
+    public List<Answer> ask(final ExampleSearches searches, final int top, final int candidates) {
         final List<Answer> answers = new ArrayList<>();
         for (final Question q : questions) {
-            answers.add(new Answer(q, searches.neural(q.text(), k).stream().map(ExampleSearches.Hit::id).toList()));
+            answers.add(new Answer(q, searches.neural(q.text(), top, candidates).stream().map(ExampleSearches.Hit::id).toList()));
         }
         return answers;
     }
