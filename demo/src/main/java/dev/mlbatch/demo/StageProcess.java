@@ -1,6 +1,7 @@
 package dev.mlbatch.demo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,13 +18,20 @@ import java.util.concurrent.TimeUnit;
 public final class StageProcess implements AutoCloseable {
 
     private final String name;
+    /** What {@code DataPrepperRuntime} logs once every pipeline is running. */
+    private static final String STARTED_LINE = "Data Prepper runtime started";
+
     private final Process process;
     private final Path log;
 
-    private StageProcess(final String name, final Process process, final Path log) {
+    /** Where this JVM's output starts in the log (a stage started again appends to the same log). */
+    private final long logStart;
+
+    private StageProcess(final String name, final Process process, final Path log, final long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /**
@@ -47,7 +55,8 @@ public final class StageProcess implements AutoCloseable {
         final ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
-        return new StageProcess(name, builder.start(), log);
+        final long logStart = Files.exists(log) ? Files.size(log) : 0;
+        return new StageProcess(name, builder.start(), log, logStart);
     }
 
     public String name() {
@@ -60,6 +69,25 @@ public final class StageProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits until the runtime has logged that its pipelines are started. */
+    public void awaitStarted(final Duration timeout) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ownOutput().contains(STARTED_LINE)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it started; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not start within " + timeout + " (log: " + log + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private String ownOutput() throws IOException {
+        final byte[] bytes = Files.readAllBytes(log);
+        return new String(bytes, (int) logStart, bytes.length - (int) logStart, StandardCharsets.UTF_8);
     }
 
     /** Waits for the JVM to exit on its own; returns its exit code. */

@@ -1,6 +1,8 @@
 package org.opensearch.dataprepper.model.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +36,10 @@ import java.util.Map;
  */
 public class JacksonEvent implements Event {
 
+    // Fast double parsing and writing: events carrying embedding vectors are mostly doubles.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
@@ -311,13 +316,22 @@ public class JacksonEvent implements Event {
 
     @Override
     public String toJsonString() {
-        return jsonNode.toString();
+        return json(jsonNode);
+    }
+
+    /** Written by {@link #MAPPER} rather than {@code JsonNode.toString()}, which ignores its fast double writer. */
+    private static String json(final JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (final JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an event's JSON", e);
+        }
     }
 
     @Override
     public String getAsJsonString(final EventKey key) {
         final JsonNode node = getNode(asJacksonEventKey(key));
-        return node.isMissingNode() ? null : node.toString();
+        return node.isMissingNode() ? null : json(node);
     }
 
     @Override
@@ -425,7 +439,7 @@ public class JacksonEvent implements Event {
             } else if (getExcludeKeys() != null && !getExcludeKeys().isEmpty()) {
                 json = filtered(base, getExcludeKeys(), false);
             } else {
-                json = base == jsonNode ? JacksonEvent.this.toJsonString() : base.toString();
+                json = json(base);
             }
             return getTagsKey() == null ? json : withTags(json);
         }
@@ -448,7 +462,7 @@ public class JacksonEvent implements Event {
                 out.append(',');
             }
             appendName(out, getTagsKey());
-            return out.append(MAPPER.valueToTree(eventMetadata.getTags()).toString()).append('}').toString();
+            return out.append(json(MAPPER.valueToTree(eventMetadata.getTags()))).append('}').toString();
         }
     }
 
@@ -509,7 +523,7 @@ public class JacksonEvent implements Event {
                 if (walk) {
                     appendFiltered(out, field.getValue(), below, depth + 1, include);
                 } else {
-                    out.append(field.getValue().toString());
+                    out.append(json(field.getValue()));
                 }
             }
             out.append('}');
@@ -518,7 +532,7 @@ public class JacksonEvent implements Event {
             out.append("{}");
         } else {
             // Upstream writes {} here too, losing the value; nothing below a single value can be excluded.
-            out.append(node.toString());
+            out.append(json(node));
         }
     }
 
