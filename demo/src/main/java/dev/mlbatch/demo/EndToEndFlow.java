@@ -1,6 +1,7 @@
 package dev.mlbatch.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.runtime.RuntimeProcess;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -43,6 +44,7 @@ public final class EndToEndFlow implements AutoCloseable {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+    private static final String STAGE_HEAP = System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m");
 
     private final LocalStack stack;
     private final Provider provider;
@@ -90,11 +92,11 @@ public final class EndToEndFlow implements AutoCloseable {
         reset();
         load(corpus, records);
         prepare();
-        try (StageProcess trigger = start(TRIGGER)) {
+        try (RuntimeProcess trigger = start(TRIGGER)) {
             awaitJobsEnded(trigger, Duration.ofHours(2));
             stop(trigger);
         }
-        try (StageProcess ingest = start(INGEST)) {
+        try (RuntimeProcess ingest = start(INGEST)) {
             awaitIndexed(ingest, Duration.ofHours(2));
             stop(ingest);
         }
@@ -110,12 +112,12 @@ public final class EndToEndFlow implements AutoCloseable {
      */
     public FlowSummary runTogether(final Path corpus, final int records) throws IOException, InterruptedException {
         reset();
-        try (StageProcess trigger = start(TRIGGER);
-             StageProcess ingest = start(INGEST)) {
+        try (RuntimeProcess trigger = start(TRIGGER);
+             RuntimeProcess ingest = start(INGEST)) {
             trigger.awaitStarted(STARTUP_TIMEOUT);
             ingest.awaitStarted(STARTUP_TIMEOUT);
             load(corpus, records);
-            try (StageProcess prepare = start(PREPARE, true)) {
+            try (RuntimeProcess prepare = start(PREPARE, true)) {
                 awaitJobsEnded(trigger, Duration.ofHours(2));
                 awaitIndexed(ingest, Duration.ofHours(2));
                 awaitSuccess(prepare, Duration.ofMinutes(1));
@@ -191,7 +193,7 @@ public final class EndToEndFlow implements AutoCloseable {
     public void prepare() throws IOException, InterruptedException {
         final Instant t0 = Instant.now();
         out.printf("stage 1 (%s): raw documents -> %s input files%n", PREPARE, provider);
-        try (StageProcess stage = start(PREPARE, true)) {
+        try (RuntimeProcess stage = start(PREPARE, true)) {
             awaitSuccess(stage, Duration.ofMinutes(30));
         }
         stageTimes.put("stage 1 prepare", Duration.between(t0, Instant.now()));
@@ -199,18 +201,18 @@ public final class EndToEndFlow implements AutoCloseable {
                 stack.bucket(), provider.inputPrefix());
     }
 
-    private static void awaitSuccess(final StageProcess stage, final Duration timeout) throws InterruptedException {
+    private static void awaitSuccess(final RuntimeProcess stage, final Duration timeout) throws InterruptedException {
         final int exit = stage.awaitExit(timeout);
         if (exit != 0) {
             throw new IllegalStateException(stage.name() + " exited with " + exit + "; see " + stage.log());
         }
     }
 
-    public StageProcess start(final String stage) throws IOException {
+    public RuntimeProcess start(final String stage) throws IOException {
         return start(stage, false);
     }
 
-    private StageProcess start(final String stage, final boolean exitWhenDone) throws IOException {
+    private RuntimeProcess start(final String stage, final boolean exitWhenDone) throws IOException {
         final Path pipeline = pipelinesDir.resolve(provider.id()).resolve(stage + ".yaml");
         if (!Files.isRegularFile(pipeline)) {
             throw new IllegalArgumentException("pipeline file " + pipeline + " does not exist");
@@ -222,14 +224,14 @@ public final class EndToEndFlow implements AutoCloseable {
             Files.writeString(config, "serverPort: 0\nsource_coordination:\n  store:\n    file:\n      path: \""
                     + workDir.resolve(stage + "-coordination.jsonl") + "\"\n", StandardCharsets.UTF_8);
         }
-        return StageProcess.start(stage, pipeline, config, workDir, classpath, stageEnv, exitWhenDone);
+        return RuntimeProcess.start(stage, pipeline, config, workDir, classpath, STAGE_HEAP, stageEnv, exitWhenDone);
     }
 
     /**
      * Stage 2's work is done when every input file has its output and every job the provider received has ended.
      * Prints a progress line whenever something moved; fails fast on a failed job or a dead stage.
      */
-    public void awaitJobsEnded(final StageProcess trigger, final Duration timeout) throws InterruptedException {
+    public void awaitJobsEnded(final RuntimeProcess trigger, final Duration timeout) throws InterruptedException {
         out.printf("stage 2 (%s): one %s batch job per %s%n", TRIGGER, provider,
                 provider == Provider.SAGEMAKER ? "group of input files" : "input file");
         stageTimes.put("stage 2 trigger", watch(trigger, "its jobs ended", timeout, POLL, () -> {
@@ -246,7 +248,7 @@ public final class EndToEndFlow implements AutoCloseable {
     }
 
     /** Stage 3's work is done when every record is in the index, with its vector. */
-    public void awaitIndexed(final StageProcess ingest, final Duration timeout) throws InterruptedException {
+    public void awaitIndexed(final RuntimeProcess ingest, final Duration timeout) throws InterruptedException {
         out.printf("stage 3 (%s): %s outputs -> index %s%n", INGEST, provider, provider.index());
         final int records = loadedIds.size();
         stageTimes.put("stage 3 ingest", watch(ingest, "every record was indexed", timeout, POLL, () -> {
@@ -258,7 +260,7 @@ public final class EndToEndFlow implements AutoCloseable {
     }
 
     /** Waits, checking every 200 ms, until {@code condition} holds while {@code stage} runs (e.g. to kill it then). */
-    public void awaitUntil(final StageProcess stage, final String what, final BooleanSupplier condition,
+    public void awaitUntil(final RuntimeProcess stage, final String what, final BooleanSupplier condition,
                            final Duration timeout) throws InterruptedException {
         watch(stage, what, timeout, Duration.ofMillis(200), () -> new Progress(null, condition.getAsBoolean()));
     }
@@ -268,7 +270,7 @@ public final class EndToEndFlow implements AutoCloseable {
     }
 
     /** Looks every {@code every} until the work is done; fails if the stage dies or time runs out. Returns the time taken. */
-    private Duration watch(final StageProcess stage, final String what, final Duration timeout, final Duration every,
+    private Duration watch(final RuntimeProcess stage, final String what, final Duration timeout, final Duration every,
                            final Supplier<Progress> look) throws InterruptedException {
         final Instant t0 = Instant.now();
         final Instant deadline = t0.plus(timeout);
@@ -292,7 +294,7 @@ public final class EndToEndFlow implements AutoCloseable {
         }
     }
 
-    public void stop(final StageProcess stage) throws InterruptedException {
+    public void stop(final RuntimeProcess stage) throws InterruptedException {
         stage.stop(STOP_TIMEOUT);
     }
 

@@ -3,6 +3,7 @@ package dev.mlbatch.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mlbatch.runtime.RuntimeProcess;
 import dev.mlbatch.stack.JvmClasspath;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.StackHome;
@@ -77,19 +78,19 @@ class EndToEndIT {
             final Instant since = Instant.now().minusSeconds(1);
             flow.load(layout.corpus(), RECORDS);
             flow.prepare();
-            try (StageProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
+            try (RuntimeProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
                 flow.awaitUntil(trigger, "a provider job appeared", () -> flow.observer().providerJobs(since).count() > 0, STAGE_TIMEOUT);
                 trigger.kill();
             }
-            try (StageProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
+            try (RuntimeProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
                 flow.awaitJobsEnded(trigger, STAGE_TIMEOUT);
                 flow.stop(trigger);
             }
-            try (StageProcess ingest = flow.start(EndToEndFlow.INGEST)) {
+            try (RuntimeProcess ingest = flow.start(EndToEndFlow.INGEST)) {
                 flow.awaitUntil(ingest, "a first vector was indexed", () -> flow.observer().documentsWithVector() > 0, STAGE_TIMEOUT);
                 ingest.kill();
             }
-            try (StageProcess ingest = flow.start(EndToEndFlow.INGEST)) {
+            try (RuntimeProcess ingest = flow.start(EndToEndFlow.INGEST)) {
                 flow.awaitIndexed(ingest, STAGE_TIMEOUT);
                 flow.stop(ingest);
             }

@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.mlinference.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlbatch.runtime.RuntimeProcess;
 import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.LocalStackExtension;
@@ -13,22 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,36 +142,28 @@ class RestartAfterKillIT {
     }
 
     private void killAfterJobsCreated(final String service, final Path pipeline) throws Exception {
-        final Process child = start(pipeline);
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final Thread reader = pump(child, lines);
-        final boolean received = waitFor(() -> providerJobsForRun(service) >= JOBS_BEFORE_KILL, Duration.ofMinutes(2));
-        final int acknowledgedBefore = lines(inputsOut()).size();
-        child.destroyForcibly(); // SIGKILL on Linux
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        reader.join(5000);
-        echo("before the kill", lines);
-        assertTrue(received, "the model service received " + JOBS_BEFORE_KILL + " jobs before the kill; output:\n" + String.join("\n", lines));
-        assertEquals(137, child.exitValue(), "killed by SIGKILL");
-        // The sink writes an event before it acknowledges it: an empty output means nothing was acknowledged.
-        assertEquals(0, acknowledgedBefore, "no input event was acknowledged before the kill");
-        assertEquals(0, lines(inputsOut()).size(), "no input event was acknowledged before the kill");
+        try (RuntimeProcess child = start(pipeline)) {
+            final boolean received = waitFor(() -> providerJobsForRun(service) >= JOBS_BEFORE_KILL, Duration.ofMinutes(2));
+            final int acknowledgedBefore = lines(inputsOut()).size();
+            child.kill(); // SIGKILL on Linux
+            echo("before the kill", child.output());
+            assertTrue(received, "the model service received " + JOBS_BEFORE_KILL + " jobs before the kill; output:\n" + child.output());
+            assertEquals(137, child.exitValue(), "killed by SIGKILL");
+            // The sink writes an event before it acknowledges it: an empty output means nothing was acknowledged.
+            assertEquals(0, acknowledgedBefore, "no input event was acknowledged before the kill");
+            assertEquals(0, lines(inputsOut()).size(), "no input event was acknowledged before the kill");
+        }
         System.out.println("[before the kill] jobs at the model service: " + providerJobsForRun(service));
     }
 
+    /** Runs the pipeline until the runtime exits by itself; returns its output lines. */
     private List<String> runToEnd(final Path pipeline) throws Exception {
-        final Process child = start(pipeline);
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final Thread reader = pump(child, lines);
-        final boolean exited = child.waitFor(5, TimeUnit.MINUTES);
-        if (!exited) {
-            child.destroyForcibly();
+        try (RuntimeProcess child = start(pipeline)) {
+            final int exit = child.awaitExit(Duration.ofMinutes(5));
+            echo("after the restart", child.output());
+            assertEquals(0, exit, child.output());
+            return child.output().lines().toList();
         }
-        reader.join(5000);
-        echo("after the restart", lines);
-        assertTrue(exited, "the restarted runtime finished by itself; output:\n" + String.join("\n", lines));
-        assertEquals(0, child.exitValue(), String.join("\n", lines));
-        return new ArrayList<>(lines);
     }
 
     private void assertEachInputCompletedWithOneProviderJob(final String service) throws Exception {
@@ -234,15 +222,10 @@ class RestartAfterKillIT {
         return new SignedHttpClient(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, run.stack.region(), service);
     }
 
-    private Process start(final Path pipeline) throws IOException {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.mlbatch.runtime.Main", "run", pipeline.toString(), "--config", config().toString(), "--exit-when-done")
-                .directory(dir.toFile())
-                .redirectErrorStream(true);
+    private RuntimeProcess start(final Path pipeline) throws IOException {
         // The runtime reads the stack's endpoints and local credentials from the env file and hands them to the AWS SDK.
-        builder.environment().put("MLBATCH_ENV_FILE", StackHome.locate().envFile().toString());
-        return builder.start();
+        return RuntimeProcess.start("runtime", pipeline, config(), dir, System.getProperty("java.class.path"), "512m",
+                Map.of("MLBATCH_ENV_FILE", StackHome.locate().envFile().toString()), true);
     }
 
     private static List<String> lines(final Path file) throws IOException {
@@ -250,28 +233,10 @@ class RestartAfterKillIT {
     }
 
     /** The child's job lines, for the test report. */
-    private static void echo(final String phase, final List<String> lines) {
-        synchronized (lines) {
-            lines.stream().filter(l -> l.contains("created: task") || l.contains("already exists") || l.contains("created before")
-                    || l.contains("Resuming") || l.contains("-> COMPLETED") || l.contains("ERROR"))
-                    .forEach(l -> System.out.println("[" + phase + "] " + l));
-        }
-    }
-
-    private static Thread pump(final Process child, final List<String> lines) {
-        final Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (final IOException ignored) {
-                // the child was killed
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
+    private static void echo(final String phase, final String output) {
+        output.lines().filter(l -> l.contains("created: task") || l.contains("already exists") || l.contains("created before")
+                        || l.contains("Resuming") || l.contains("-> COMPLETED") || l.contains("ERROR"))
+                .forEach(l -> System.out.println("[" + phase + "] " + l));
     }
 
     /** A condition that may need a network call. */

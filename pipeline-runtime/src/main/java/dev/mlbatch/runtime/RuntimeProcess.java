@@ -1,4 +1,4 @@
-package dev.mlbatch.demo;
+package dev.mlbatch.runtime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,23 +11,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One pipeline stage running in its own runtime JVM ({@code dev.mlbatch.runtime.Main run}), as a user runs it with
- * {@code mlbatch run}: its own working directory (the ml_inference ledger lives there), a durable source-coordination
- * store, and its output in a log file.
+ * The runtime ({@link Main} {@code run}) in a child JVM, as a user runs it with {@code mlbatch run}: its own working
+ * directory (the ml_inference ledger lives there) and its output appended to a log file. The demo runs each pipeline
+ * stage this way, and tests that must SIGKILL a runtime do too.
  */
-public final class StageProcess implements AutoCloseable {
+public final class RuntimeProcess implements AutoCloseable {
 
-    private final String name;
-    /** What {@code DataPrepperRuntime} logs once every pipeline is running. */
+    /** What {@link DataPrepperRuntime} logs once every pipeline is running. */
     private static final String STARTED_LINE = "Data Prepper runtime started";
 
+    private final String name;
     private final Process process;
     private final Path log;
 
     /** Where this JVM's output starts in the log (a stage started again appends to the same log). */
     private final long logStart;
 
-    private StageProcess(final String name, final Process process, final Path log, final long logStart) {
+    private RuntimeProcess(final String name, final Process process, final Path log, final long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
@@ -35,19 +35,18 @@ public final class StageProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code pipeline} with the runtime config {@code config} in {@code workDir}; the JVM's output is appended
-     * to {@code <workDir>/<name>.log}. The class path's entries must be absolute, as {@code JvmClasspath.current()}
-     * gives them, since the stage runs in {@code workDir}.
+     * Starts {@code pipeline} with the runtime config {@code config} in {@code workDir}, with at most {@code heap}
+     * ({@code -Xmx} syntax); the JVM's output is appended to {@code <workDir>/<name>.log}. The class path's entries
+     * must be absolute, since the JVM runs in {@code workDir}.
      */
-    public static StageProcess start(final String name, final Path pipeline, final Path config, final Path workDir,
-                                     final String classpath, final Map<String, String> env, final boolean exitWhenDone)
-            throws IOException {
+    public static RuntimeProcess start(final String name, final Path pipeline, final Path config, final Path workDir,
+                                       final String classpath, final String heap, final Map<String, String> env,
+                                       final boolean exitWhenDone) throws IOException {
         Files.createDirectories(workDir);
         final Path log = workDir.resolve(name + ".log");
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m"),
-                "-cp", classpath, "dev.mlbatch.runtime.Main", "run", pipeline.toAbsolutePath().toString(),
+                "-Xmx" + heap, "-cp", classpath, Main.class.getName(), "run", pipeline.toAbsolutePath().toString(),
                 "--config", config.toAbsolutePath().toString()));
         if (exitWhenDone) {
             command.add("--exit-when-done");
@@ -56,7 +55,7 @@ public final class StageProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         final long logStart = Files.exists(log) ? Files.size(log) : 0;
-        return new StageProcess(name, builder.start(), log, logStart);
+        return new RuntimeProcess(name, builder.start(), log, logStart);
     }
 
     public String name() {
@@ -74,7 +73,7 @@ public final class StageProcess implements AutoCloseable {
     /** Waits until the runtime has logged that its pipelines are started. */
     public void awaitStarted(final Duration timeout) throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ownOutput().contains(STARTED_LINE)) {
+        while (!output().contains(STARTED_LINE)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it started; see " + log);
             }
@@ -85,9 +84,14 @@ public final class StageProcess implements AutoCloseable {
         }
     }
 
-    private String ownOutput() throws IOException {
+    /** What this JVM has written so far (not what an earlier JVM of the same name left in the log). */
+    public String output() throws IOException {
         final byte[] bytes = Files.readAllBytes(log);
         return new String(bytes, (int) logStart, bytes.length - (int) logStart, StandardCharsets.UTF_8);
+    }
+
+    public int exitValue() {
+        return process.exitValue();
     }
 
     /** Waits for the JVM to exit on its own; returns its exit code. */
