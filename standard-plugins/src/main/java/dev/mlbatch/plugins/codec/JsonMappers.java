@@ -1,6 +1,6 @@
 package dev.mlbatch.plugins.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,17 +15,18 @@ final class JsonMappers {
     }
 
     static ObjectMapper leavingStreamOpen() {
-        return new JsonMapper(JsonFactory.builder()
-                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                .build());
+        return new JsonMapper(factory().build());
     }
 
     static ObjectMapper leavingStreamOpen(final int maxStringLength) {
-        return new JsonMapper(JsonFactory.builder()
-                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+        return new JsonMapper(factory()
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(maxStringLength).build())
                 .build());
+    }
+
+    private static JsonFactoryBuilder factory() {
+        return new JsonFactoryBuilder()
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER);
     }
 }

@@ -320,9 +320,9 @@ public class JacksonEvent implements Event {
     }
 
     /** Written by {@link #MAPPER} rather than {@code JsonNode.toString()}, which ignores its fast double writer. */
-    private static String json(final JsonNode node) {
+    private static String json(final Object value) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return MAPPER.writeValueAsString(value);
         } catch (final JsonProcessingException e) {
             throw new IllegalStateException("cannot write an event's JSON", e);
         }
@@ -462,7 +462,7 @@ public class JacksonEvent implements Event {
                 out.append(',');
             }
             appendName(out, getTagsKey());
-            return out.append(json(MAPPER.valueToTree(eventMetadata.getTags()))).append('}').toString();
+            return out.append(json(eventMetadata.getTags())).append('}').toString();
         }
     }
 

@@ -146,8 +146,9 @@ class RestartAfterKillIT {
             final boolean received = waitFor(() -> providerJobsForRun(service) >= JOBS_BEFORE_KILL, Duration.ofMinutes(2));
             final int acknowledgedBefore = lines(inputsOut()).size();
             child.kill(); // SIGKILL on Linux
-            echo("before the kill", child.output());
-            assertTrue(received, "the model service received " + JOBS_BEFORE_KILL + " jobs before the kill; output:\n" + child.output());
+            final String output = child.output();
+            echo("before the kill", output);
+            assertTrue(received, "the model service received " + JOBS_BEFORE_KILL + " jobs before the kill; output:\n" + output);
             assertEquals(137, child.exitValue(), "killed by SIGKILL");
             // The sink writes an event before it acknowledges it: an empty output means nothing was acknowledged.
             assertEquals(0, acknowledgedBefore, "no input event was acknowledged before the kill");
@@ -160,9 +161,10 @@ class RestartAfterKillIT {
     private List<String> runToEnd(final Path pipeline) throws Exception {
         try (RuntimeProcess child = start(pipeline)) {
             final int exit = child.awaitExit(Duration.ofMinutes(5));
-            echo("after the restart", child.output());
-            assertEquals(0, exit, child.output());
-            return child.output().lines().toList();
+            final String output = child.output();
+            echo("after the restart", output);
+            assertEquals(0, exit, output);
+            return output.lines().toList();
         }
     }
 
