@@ -12,6 +12,8 @@ import dev.mlbatch.plugins.file.FileSink;
 import dev.mlbatch.plugins.file.FileSinkConfig;
 import dev.mlbatch.plugins.file.FileSource;
 import dev.mlbatch.plugins.file.FileSourceConfig;
+import dev.mlbatch.plugins.mutate.AddEntryProcessor;
+import dev.mlbatch.plugins.mutate.AddEntryProcessorConfig;
 import dev.mlbatch.plugins.mutate.CopyValueProcessor;
 import dev.mlbatch.plugins.mutate.CopyValueProcessorConfig;
 import dev.mlbatch.plugins.mutate.DeleteEntryProcessor;
@@ -58,6 +60,7 @@ class PluginDeclarationsTest {
     void every_plugin_is_declared_as_upstream_names_it() {
         assertPlugin(FileSource.class, "file", Source.class, FileSourceConfig.class);
         assertPlugin(CopyValueProcessor.class, "copy_values", Processor.class, CopyValueProcessorConfig.class);
+        assertPlugin(AddEntryProcessor.class, "add_entries", Processor.class, AddEntryProcessorConfig.class);
         assertPlugin(DeleteEntryProcessor.class, "delete_entries", Processor.class, DeleteEntryProcessorConfig.class);
         assertPlugin(StdoutSink.class, "stdout", Sink.class, PluginSetting.class);
         assertPlugin(FileSink.class, "file", Sink.class, FileSinkConfig.class);
