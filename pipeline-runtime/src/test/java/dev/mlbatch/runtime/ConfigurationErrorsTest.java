@@ -89,7 +89,8 @@ class ConfigurationErrorsTest {
     @Test
     void unknownPluginListsTheAvailableOnes() throws Exception {
         final String message = startupError("p:\n  source:\n    countin: { count: 1 }\n" + GOOD_SINK);
-        assertTrue(message.contains("pipeline 'p', plugin 'countin': unknown source plugin 'countin' (available: counting"), message);
+        assertTrue(message.contains("pipeline 'p', plugin 'countin': unknown source plugin 'countin'; did you mean 'counting'?"
+                + " (available: counting"), message);
     }
 
     @Test

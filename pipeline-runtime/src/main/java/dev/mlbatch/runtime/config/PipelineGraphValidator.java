@@ -50,7 +50,7 @@ public final class PipelineGraphValidator {
             for (final String route : sink.routes()) {
                 if (!route.equals(DEFAULT_ROUTE) && !defined.contains(route)) {
                     throw new ConfigurationException(sink.plugin().location().key("routes"), "route '" + route
-                            + "' is not defined in this pipeline (defined routes: "
+                            + "' is not defined in this pipeline" + NearestName.suggestion(route, defined) + " (defined routes: "
                             + (defined.isEmpty() ? "none" : String.join(", ", defined)) + ", plus " + DEFAULT_ROUTE + ")");
                 }
             }
@@ -63,7 +63,8 @@ public final class PipelineGraphValidator {
             final PipelineDefinition upstreamPipeline = byName.get(upstream);
             if (upstreamPipeline == null) {
                 throw new ConfigurationException(pipeline.source().location().key("name"),
-                        "pipeline source points at pipeline '" + upstream + "', which is not defined");
+                        "pipeline source points at pipeline '" + upstream + "', which is not defined"
+                                + NearestName.suggestion(upstream, byName.keySet()));
             }
             final boolean pointsBack = upstreamPipeline.sinks().stream()
                     .anyMatch(s -> s.plugin().name().equals(CONNECTOR_PLUGIN) && pipeline.name().equals(connectorTarget(s.plugin())));
@@ -80,7 +81,8 @@ public final class PipelineGraphValidator {
             final PipelineDefinition downstreamPipeline = byName.get(downstream);
             if (downstreamPipeline == null) {
                 throw new ConfigurationException(sink.plugin().location().key("name"),
-                        "pipeline sink points at pipeline '" + downstream + "', which is not defined");
+                        "pipeline sink points at pipeline '" + downstream + "', which is not defined"
+                                + NearestName.suggestion(downstream, byName.keySet()));
             }
             if (!downstreamPipeline.source().name().equals(CONNECTOR_PLUGIN)
                     || !pipeline.name().equals(connectorTarget(downstreamPipeline.source()))) {

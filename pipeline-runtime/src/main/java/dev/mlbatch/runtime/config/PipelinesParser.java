@@ -1,6 +1,5 @@
 package dev.mlbatch.runtime.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -129,26 +128,16 @@ public final class PipelinesParser {
 
     private static ConfigurationException syntaxError(final Path file, final String text, final JsonProcessingException e) {
         final YamlSyntaxErrorLocator locator = new YamlSyntaxErrorLocator(text);
-        final int[] typographic = locator.findStrayTypographicQuote();
+        final YamlSyntaxFault fault = YamlSyntaxFault.of(text, e);
+        final int[] typographic = locator.findStrayTypographicQuote(fault.quotesSuspectUpToLine());
         if (typographic != null) {
             final ConfigLocation location = locator.enclosingKeys(ConfigLocation.ofFile(file).at(typographic[0], typographic[1]));
             return new ConfigurationException(location, "YAML syntax error: typographic quote '"
                     + locator.characterAt(typographic[0], typographic[1])
                     + "' where a straight quote '\"' is needed, so the quoted string is never closed", e);
         }
-        final JsonLocation where = e.getLocation();
-        final int line = where == null ? 0 : where.getLineNr();
-        final int column = where == null ? 0 : where.getColumnNr();
-        final ConfigLocation location = locator.enclosingKeys(ConfigLocation.ofFile(file).at(line, column));
-        return new ConfigurationException(location, "YAML syntax error: " + firstLine(e.getOriginalMessage()), e);
-    }
-
-    private static String firstLine(final String message) {
-        if (message == null) {
-            return "unreadable YAML";
-        }
-        final int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
+        final ConfigLocation location = locator.enclosingKeys(ConfigLocation.ofFile(file).at(fault.line(), fault.column()));
+        return new ConfigurationException(location, "YAML syntax error: " + fault.problem(), e);
     }
 
     private static void checkVersion(final JsonNode versionNode, final ConfigLocation location) {
@@ -175,8 +164,9 @@ public final class PipelinesParser {
         while (keys.hasNext()) {
             final String key = keys.next();
             if (!PIPELINE_KEYS.contains(key)) {
-                throw new ConfigurationException(location.key(key), "unknown pipeline key; expected one of "
-                        + String.join(", ", List.of("source", "buffer", "processor", "route", "sink", "workers", "delay")));
+                throw new ConfigurationException(location.key(key), "unknown pipeline key '" + key + "'"
+                        + NearestName.suggestion(key, PIPELINE_KEYS) + " (expected one of "
+                        + String.join(", ", List.of("source", "buffer", "processor", "route", "sink", "workers", "delay")) + ")");
             }
         }
         final JsonNode sourceNode = node.get("source");

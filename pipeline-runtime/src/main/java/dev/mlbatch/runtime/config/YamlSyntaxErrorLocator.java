@@ -20,9 +20,12 @@ final class YamlSyntaxErrorLocator {
         this.lines = text.split("\\R", -1);
     }
 
-    /** The first line holding a typographic quote next to an odd number of straight quotes, if any (1-based). */
-    int[] findStrayTypographicQuote() {
-        for (int i = 0; i < lines.length; i++) {
+    /**
+     * The first line, up to {@code lastLine}, holding a typographic quote next to an odd number of straight quotes,
+     * if any: {line, column}, 1-based.
+     */
+    int[] findStrayTypographicQuote(final int lastLine) {
+        for (int i = 0; i < Math.min(lastLine, lines.length); i++) {
             final String line = stripComment(lines[i]);
             for (int c = 0; c < line.length(); c++) {
                 if (TYPOGRAPHIC_QUOTES.indexOf(line.charAt(c)) >= 0 && countStraightQuotes(line) % 2 == 1) {

@@ -1,17 +1,20 @@
 package dev.mlbatch.runtime.plugin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mlbatch.runtime.config.ConfigLocation;
 import dev.mlbatch.runtime.config.ConfigurationException;
+import dev.mlbatch.runtime.config.NearestName;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Path;
 import jakarta.validation.Validation;
@@ -22,16 +25,16 @@ import org.opensearch.dataprepper.model.event.EventKey;
 import org.opensearch.dataprepper.model.event.EventKeyFactory;
 import org.opensearch.dataprepper.model.types.ByteCount;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -69,7 +72,7 @@ public final class PluginConfigBinder {
         if (!violations.isEmpty()) {
             final ConstraintViolation<T> first = violations.stream()
                     .min(Comparator.comparing(v -> v.getPropertyPath().toString())).orElseThrow();
-            final String key = yamlPath(configurationType, first.getPropertyPath());
+            final String key = yamlPath(configurationType, first.getPropertyPath(), first.getMessage());
             final String others = violations.size() > 1 ? " (and " + (violations.size() - 1) + " more problem(s))" : "";
             throw new ConfigurationException(location.key(key), first.getMessage() + others);
         }
@@ -88,8 +91,10 @@ public final class PluginConfigBinder {
         final ConfigLocation at = location.key(key);
         if (mapping instanceof UnrecognizedPropertyException unknown) {
             final Collection<Object> known = unknown.getKnownPropertyIds();
+            final Set<String> knownKeys = known == null ? Set.of() : new TreeSet<>(known.stream().map(String::valueOf).toList());
             return new ConfigurationException(at, "unknown key '" + unknown.getPropertyName() + "'"
-                    + (known == null || known.isEmpty() ? "" : " (valid keys: " + new TreeSet<>(known.stream().map(String::valueOf).toList()) + ")"));
+                    + NearestName.suggestion(unknown.getPropertyName(), knownKeys)
+                    + (knownKeys.isEmpty() ? "" : " (valid keys: " + knownKeys + ")"));
         }
         if (mapping instanceof InvalidFormatException invalid) {
             final String detail = rootMessage(mapping);
@@ -151,10 +156,16 @@ public final class PluginConfigBinder {
         return type.getSimpleName() + " (a mapping of its keys)";
     }
 
-    /** Translates a validation path of Java names into the YAML keys the user wrote. */
-    static String yamlPath(final Class<?> rootType, final Path propertyPath) {
+    /**
+     * Translates a validation path of Java names into the YAML keys the user wrote, using Jackson's own view of the
+     * class (so {@code @JsonProperty} names and naming strategies are honoured). A cross-field rule is a method
+     * ({@code boolean isOutputPathValid()}) whose Java name is no key at all: it is reported under the key it checks
+     * (the method name less "Valid", or else the first key of its class that its message names), never under a name
+     * derived from the method.
+     */
+    String yamlPath(final Class<?> rootType, final Path propertyPath, final String message) {
         final StringBuilder result = new StringBuilder();
-        Class<?> current = rootType;
+        JavaType current = mapper.constructType(rootType);
         for (final Path.Node node : propertyPath) {
             if (node.getIndex() != null && result.length() > 0) {
                 result.append('[').append(node.getIndex()).append(']');
@@ -164,41 +175,69 @@ public final class PluginConfigBinder {
             if (node.getName() == null) {
                 continue;
             }
-            final Field field = current == null ? null : findField(current, node.getName());
-            final String yamlName = field != null && field.getAnnotation(JsonProperty.class) != null
-                    && !field.getAnnotation(JsonProperty.class).value().isEmpty()
-                    ? field.getAnnotation(JsonProperty.class).value() : snakeCase(node.getName());
+            final Map<String, BeanPropertyDefinition> properties = current == null ? Map.of() : yamlProperties(current);
+            final BeanPropertyDefinition property = properties.get(node.getName());
+            final String yamlName;
+            if (property != null) {
+                yamlName = property.getName();
+                current = elementType(property.getPrimaryType());
+            } else {
+                yamlName = keyCheckedByRule(node.getName(), properties, message);
+                current = null;
+            }
+            if (yamlName == null) {
+                continue; // the message names the keys; the location stays at the enclosing mapping
+            }
             if (result.length() > 0) {
                 result.append('.');
             }
             result.append(yamlName);
-            current = field == null ? null : elementType(field);
         }
         return result.toString();
     }
 
-    private static Field findField(final Class<?> type, final String name) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                return c.getDeclaredField(name);
-            } catch (final NoSuchFieldException ignored) {
-                // keep looking in the superclass
+    /** The properties a YAML mapping can set on this type, by Java (internal) name. */
+    private Map<String, BeanPropertyDefinition> yamlProperties(final JavaType type) {
+        if (type.isContainerType() || type.getRawClass().getName().startsWith("java.")) {
+            return Map.of();
+        }
+        final BeanDescription description = mapper.getDeserializationConfig().introspect(type);
+        final Map<String, BeanPropertyDefinition> byJavaName = new LinkedHashMap<>();
+        for (final BeanPropertyDefinition property : description.findProperties()) {
+            if (property.hasField() || property.hasSetter() || property.hasConstructorParameter()) {
+                byJavaName.put(property.getInternalName(), property);
             }
         }
-        return null;
+        return byJavaName;
     }
 
-    private static Class<?> elementType(final Field field) {
-        final Type generic = field.getGenericType();
-        if (generic instanceof ParameterizedType parameterized) {
-            final Type[] arguments = parameterized.getActualTypeArguments();
-            final Type last = arguments[arguments.length - 1];
-            return last instanceof Class<?> c ? c : null;
+    private static String keyCheckedByRule(final String ruleName, final Map<String, BeanPropertyDefinition> properties,
+                                           final String message) {
+        if (ruleName.endsWith("Valid")) {
+            final BeanPropertyDefinition checked = properties.get(ruleName.substring(0, ruleName.length() - "Valid".length()));
+            if (checked != null) {
+                return checked.getName();
+            }
         }
-        return field.getType();
+        String firstNamed = null;
+        int firstAt = Integer.MAX_VALUE;
+        for (final BeanPropertyDefinition property : properties.values()) {
+            final Matcher matcher = Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(property.getName()) + "(?![A-Za-z0-9_])")
+                    .matcher(message == null ? "" : message);
+            if (matcher.find() && matcher.start() < firstAt) {
+                firstAt = matcher.start();
+                firstNamed = property.getName();
+            }
+        }
+        return firstNamed;
     }
 
-    private static String snakeCase(final String javaName) {
-        return javaName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    /** The type whose keys come next in a path: a list's or map's element type, else the property's own type. */
+    private static JavaType elementType(final JavaType type) {
+        JavaType element = type;
+        while (element != null && (element.isContainerType() || element.isReferenceType())) {
+            element = element.getContentType();
+        }
+        return element;
     }
 }

@@ -2,6 +2,7 @@ package dev.mlbatch.runtime.plugin;
 
 import dev.mlbatch.runtime.config.ConfigLocation;
 import dev.mlbatch.runtime.config.ConfigurationException;
+import dev.mlbatch.runtime.config.NearestName;
 import dev.mlbatch.runtime.config.PluginDefinition;
 import org.opensearch.dataprepper.metrics.PluginMetrics;
 import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
@@ -45,8 +46,9 @@ public final class PluginInstantiator {
                         final int workers, final Object... extraArguments) {
         final ConfigLocation location = definition.location();
         final Class<?> pluginClass = registry.find(pluginType, definition.name()).orElseThrow(() ->
-                new ConfigurationException(location, "unknown " + typeName(pluginType) + " plugin '" + definition.name()
-                        + "' (available: " + String.join(", ", registry.namesOf(pluginType)) + ")"));
+                new ConfigurationException(location, "unknown " + typeName(pluginType) + " plugin '" + definition.name() + "'"
+                        + NearestName.suggestion(definition.name(), registry.namesOf(pluginType))
+                        + " (available: " + String.join(", ", registry.namesOf(pluginType)) + ")"));
         checkConditions(definition.settings(), location, "");
 
         final PluginSetting pluginSetting = new PluginSetting(definition.name(), definition.settings());
