@@ -1,6 +1,7 @@
 package dev.mlbatch.stack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.stack.http.StaleConnectionRetry;
 import dev.mlbatch.stack.ml.ConnectorSetup;
 import dev.mlbatch.stack.model.ModelServiceConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -31,6 +32,7 @@ import java.util.Map;
 public final class LocalStack {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient ADMIN_HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static LocalStack shared;
 
     private final StackEnv env;
@@ -112,12 +114,13 @@ public final class LocalStack {
     /** Replaces the model service's config (faults, quotas, delays, parallelism) at run time. */
     public void configureModelService(ModelServiceConfig config) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            // PUT replaces the whole config: safe to send again after a connection reset.
+            HttpResponse<String> r = StaleConnectionRetry.send(ADMIN_HTTP, HttpRequest.newBuilder(
                                     URI.create(modelServiceUrl() + "/_mlbatch/config"))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json")
                             .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(config))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString(), true);
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("model service refused the config: " + r.body());
             }

@@ -2,6 +2,7 @@ package dev.mlbatch.stack.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.stack.http.StaleConnectionRetry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain JSON over HTTP to the local OpenSearch node (no auth: the node has no security plugin). */
+/**
+ * Plain JSON over HTTP to the local OpenSearch node (no auth: the node has no security plugin). GET, PUT, DELETE
+ * and HEAD are sent once more if a reused keep-alive connection was closed under them.
+ */
 public final class OpenSearchHttp {
 
     /** An answer: HTTP status and parsed body (a JSON null when the body was empty or not JSON). */
@@ -66,7 +70,8 @@ public final class OpenSearchHttp {
             if (bytes.length > 0) {
                 request.header("Content-Type", "application/json");
             }
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = StaleConnectionRetry.send(client, request.build(),
+                    HttpResponse.BodyHandlers.ofByteArray(), StaleConnectionRetry.idempotentMethod(method));
             JsonNode parsed;
             try {
                 parsed = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());

@@ -49,8 +49,7 @@ public final class ModelService implements AutoCloseable {
         ModelServiceConfig cfg = initial.withDefaults();
         config.set(cfg);
         faults.configure(cfg.faults());
-        verifier = new SigV4Verifier(Map.of(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY),
-                Set.of("sagemaker", "bedrock"), Duration.ofMinutes(15), clock);
+        verifier = SigV4Verifier.forLocalStack(Set.of("sagemaker", "bedrock"), Duration.ofMinutes(15));
         s3 = new S3Store(s3Endpoint, LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, LocalCredentials.REGION);
         pool = new JobPool(cfg.jobParallelism());
         DjlTextEmbedding djl = new DjlTextEmbedding(model);
@@ -98,11 +97,10 @@ public final class ModelService implements AutoCloseable {
                     verdict.service(), verdict.region());
         }
         if (!verdict.ok()) {
-            LOG.info("refused {} {}: {} ({})", call.method(), path, verdict.failure(), verdict.failure() == SigV4Verifier.Failure.UNKNOWN_KEY
-                    ? "unknown access key" : "signature check");
+            LOG.info("refused {} {}: {}", call.method(), path, verdict.failure());
             String code = switch (verdict.failure()) {
                 case MISSING_AUTH -> "MissingAuthenticationTokenException";
-                case UNKNOWN_KEY -> "UnrecognizedClientException";
+                case UNKNOWN_KEY, INVALID_TOKEN -> "UnrecognizedClientException";
                 case MALFORMED -> "IncompleteSignatureException";
                 default -> "InvalidSignatureException";
             };

@@ -1,6 +1,5 @@
 package dev.mlbatch.stack.sigv4;
 
-import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.http.HttpCall;
 import dev.mlbatch.stack.http.LoopbackHttpServer;
 import dev.mlbatch.stack.http.Reply;
@@ -12,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,8 +40,7 @@ public final class SigV4Gateway implements AutoCloseable {
 
     public SigV4Gateway(int port, String openSearchUrl) throws IOException {
         this.target = openSearchUrl.endsWith("/") ? openSearchUrl.substring(0, openSearchUrl.length() - 1) : openSearchUrl;
-        this.verifier = new SigV4Verifier(Map.of(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY),
-                Set.of("es", "aoss"), Duration.ofMinutes(5), Clock.systemUTC());
+        this.verifier = SigV4Verifier.forLocalStack(Set.of("es", "aoss"), Duration.ofMinutes(5));
         this.server = new LoopbackHttpServer("sigv4-gateway", port, 16, this::handle).start();
         LOG.info("SigV4 gateway listening on {} for {}", server.url(), target);
     }

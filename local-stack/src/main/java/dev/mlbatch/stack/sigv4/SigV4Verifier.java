@@ -1,5 +1,6 @@
 package dev.mlbatch.stack.sigv4;
 
+import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.http.HttpCall;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -37,8 +38,10 @@ import java.util.Set;
 /**
  * Verifies the SigV4 {@code Authorization} header of a received request by recomputing the
  * signature with the AWS SDK's own signer ({@link AwsV4HttpSigner}) over the request as it arrived:
- * same raw path, query, signed headers, body, date, region and service. Never logs or returns a
- * secret or a signature.
+ * same raw path, query, signed headers, body, date, region and service. Like AWS, it refuses a
+ * credential scope naming another region and an {@code X-Amz-Security-Token} it did not issue
+ * (a signature over a made-up token would otherwise verify: the token is just another signed
+ * header). Never logs or returns a secret, a session token or a signature.
  */
 public final class SigV4Verifier {
 
@@ -46,7 +49,12 @@ public final class SigV4Verifier {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Why a request was refused. */
-    public enum Failure { MISSING_AUTH, MALFORMED, UNKNOWN_KEY, STALE, WRONG_SERVICE, MISSING_CONTENT_SHA256, MISMATCH }
+    public enum Failure {
+        MISSING_AUTH, MALFORMED, UNKNOWN_KEY, INVALID_TOKEN, WRONG_REGION, STALE, WRONG_SERVICE, MISSING_CONTENT_SHA256, MISMATCH
+    }
+
+    /** AWS's words for a key or a session token it does not know. */
+    public static final String INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid.";
 
     /** The outcome: ok, or a failure with a message fit for the caller (no secrets in it). */
     public record Verdict(Failure failure, String message, String accessKey, String service, String region) {
@@ -56,16 +64,35 @@ public final class SigV4Verifier {
     }
 
     private final Map<String, String> secretsByAccessKey;
+    private final String region;
+    private final Set<String> issuedSessionTokens;
     private final Set<String> services;
     private final Duration maxSkew;
     private final Clock clock;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
-    public SigV4Verifier(Map<String, String> secretsByAccessKey, Set<String> services, Duration maxSkew, Clock clock) {
+    /**
+     * @param region              the only region a credential scope may name
+     * @param issuedSessionTokens the session tokens this verifier accepts in {@code X-Amz-Security-Token}; any other
+     *                            token is refused
+     */
+    public SigV4Verifier(Map<String, String> secretsByAccessKey, String region, Set<String> issuedSessionTokens,
+                         Set<String> services, Duration maxSkew, Clock clock) {
         this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
+        this.region = region;
+        this.issuedSessionTokens = Set.copyOf(issuedSessionTokens);
         this.services = Set.copyOf(services);
         this.maxSkew = maxSkew;
         this.clock = clock;
+    }
+
+    /**
+     * The verifier of every signed endpoint of the local stack (model service, gateway): the local key, the
+     * stack's region, and no session tokens (the stack issues none, so any token is refused).
+     */
+    public static SigV4Verifier forLocalStack(Set<String> services, Duration maxSkew) {
+        return new SigV4Verifier(Map.of(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY),
+                LocalCredentials.REGION, Set.of(), services, maxSkew, Clock.systemUTC());
     }
 
     public Verdict verify(HttpCall call) {
@@ -81,8 +108,15 @@ public final class SigV4Verifier {
         }
         String secret = secretsByAccessKey.get(header.accessKey());
         if (secret == null) {
-            return fail(Failure.UNKNOWN_KEY, "The security token included in the request is invalid.",
-                    header.accessKey(), header.service(), header.region());
+            return fail(Failure.UNKNOWN_KEY, INVALID_TOKEN_MESSAGE, header.accessKey(), header.service(), header.region());
+        }
+        Optional<String> token = call.header("x-amz-security-token");
+        if (token.isPresent() && !issued(token.get())) {
+            return fail(Failure.INVALID_TOKEN, INVALID_TOKEN_MESSAGE, header.accessKey(), header.service(), header.region());
+        }
+        if (!region.equals(header.region())) {
+            return fail(Failure.WRONG_REGION, "Credential should be scoped to a valid region, not '" + header.region()
+                    + "'. This endpoint serves '" + region + "'.", header.accessKey(), header.service(), header.region());
         }
         if (!services.contains(header.service())) {
             return fail(Failure.WRONG_SERVICE, "Credential should be scoped to correct service: '"
@@ -122,6 +156,15 @@ public final class SigV4Verifier {
         return fail(Failure.MISMATCH, "The request signature we calculated does not match the signature you provided. "
                 + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
                 header.accessKey(), header.service(), header.region());
+    }
+
+    private boolean issued(String token) {
+        byte[] presented = token.getBytes(StandardCharsets.UTF_8);
+        boolean found = false;
+        for (String known : issuedSessionTokens) {
+            found |= java.security.MessageDigest.isEqual(presented, known.getBytes(StandardCharsets.UTF_8));
+        }
+        return found;
     }
 
     private String recompute(HttpCall call, AuthorizationHeader header, String secret, Instant signedAt, boolean doubleEncode) {

@@ -7,6 +7,7 @@ import dev.mlbatch.stack.s3.S3Server;
 import dev.mlbatch.stack.s3.S3Store;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import org.junit.jupiter.api.AfterAll;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,6 +59,34 @@ class ModelServiceTest {
     @BeforeEach
     void reset() {
         service.configure(ModelServiceConfig.defaults());
+    }
+
+    @Test
+    void refusesAnotherRegionAndSessionTokensItDidNotIssueForBothProviders() throws Exception {
+        SignedHttpClient euSageMaker = new SignedHttpClient(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY,
+                "eu-west-1", "sagemaker");
+        HttpResponse<String> region = euSageMaker.send("POST", service.url() + "/sagemaker/ListTransformJobs", "{}");
+        assertEquals(403, region.statusCode(), region.body());
+        assertEquals("InvalidSignatureException", JSON.readTree(region.body()).path("__type").asText());
+        assertTrue(JSON.readTree(region.body()).path("message").asText()
+                .startsWith("Credential should be scoped to a valid region, not 'eu-west-1'."), region.body());
+
+        SignedHttpClient tokenBedrock = new SignedHttpClient(AwsSessionCredentials.create(LocalCredentials.ACCESS_KEY_ID,
+                LocalCredentials.SECRET_ACCESS_KEY, "made-up-session-token"), "us-east-1", "bedrock");
+        HttpResponse<String> token = tokenBedrock.send("GET", service.url() + "/bedrock/model-invocation-jobs", null);
+        assertEquals(403, token.statusCode(), token.body());
+        assertEquals("The security token included in the request is invalid.", JSON.readTree(token.body()).path("message").asText());
+        assertTrue(token.headers().firstValue("x-amzn-ErrorType").orElse("").startsWith("UnrecognizedClientException"));
+        assertFalse(token.body().contains("made-up-session-token"));
+
+        SignedHttpClient tokenSageMaker = new SignedHttpClient(AwsSessionCredentials.create(LocalCredentials.ACCESS_KEY_ID,
+                LocalCredentials.SECRET_ACCESS_KEY, "made-up-session-token"), "us-east-1", "sagemaker");
+        HttpResponse<String> sageMakerToken = tokenSageMaker.send("POST", service.url() + "/sagemaker/ListTransformJobs", "{}");
+        assertEquals(403, sageMakerToken.statusCode());
+        assertEquals("UnrecognizedClientException", JSON.readTree(sageMakerToken.body()).path("__type").asText());
+
+        assertEquals(200, sageMaker.send("POST", service.url() + "/sagemaker/ListTransformJobs", "{}").statusCode());
+        assertEquals(200, bedrock.send("GET", service.url() + "/bedrock/model-invocation-jobs", null).statusCode());
     }
 
     @Test

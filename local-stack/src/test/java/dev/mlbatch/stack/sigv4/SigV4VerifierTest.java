@@ -1,8 +1,10 @@
 package dev.mlbatch.stack.sigv4;
 
+import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.http.HttpCall;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.signer.Aws4Signer;
 import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -10,6 +12,7 @@ import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SigV4VerifierTest {
@@ -34,7 +38,9 @@ class SigV4VerifierTest {
     private static final String SECRET = "local-secret-for-tests";
     private static final Instant NOW = Instant.parse("2025-07-30T10:15:00Z");
 
-    private final SigV4Verifier verifier = new SigV4Verifier(Map.of(KEY, SECRET),
+    private static final String ISSUED_TOKEN = "issued-session-token-for-tests";
+
+    private final SigV4Verifier verifier = new SigV4Verifier(Map.of(KEY, SECRET), "us-east-1", Set.of(ISSUED_TOKEN),
             Set.of("sagemaker", "bedrock", "es", "aoss"), Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -112,7 +118,7 @@ class SigV4VerifierTest {
 
     @Test
     void rejectsAServiceOutOfScopeAndAMissingHeader() {
-        SigV4Verifier esOnly = new SigV4Verifier(Map.of(KEY, SECRET), Set.of("es"), Duration.ofMinutes(5),
+        SigV4Verifier esOnly = new SigV4Verifier(Map.of(KEY, SECRET), "us-east-1", Set.of(), Set.of("es"), Duration.ofMinutes(5),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         HttpCall call = signWithNewSigner("GET", "http://127.0.0.1:19201/", "", "sagemaker", KEY, SECRET, NOW, false);
         assertEquals(SigV4Verifier.Failure.WRONG_SERVICE, esOnly.verify(call).failure());
@@ -129,8 +135,60 @@ class SigV4VerifierTest {
         assertEquals(SigV4Verifier.Failure.MISSING_CONTENT_SHA256, verifier.verify(stripped).failure());
     }
 
+    @Test
+    void rejectsACredentialScopedToAnotherRegionEvenWhenTheSignatureIsRight() {
+        HttpCall call = sign("POST", "http://127.0.0.1:19100/sagemaker/ListTransformJobs", "{}", "sagemaker",
+                AwsBasicCredentials.create(KEY, SECRET), "eu-west-1", NOW, false);
+        SigV4Verifier.Verdict verdict = verifier.verify(call);
+        assertEquals(SigV4Verifier.Failure.WRONG_REGION, verdict.failure());
+        assertTrue(verdict.message().startsWith("Credential should be scoped to a valid region, not 'eu-west-1'."), verdict.message());
+        assertEquals("eu-west-1", verdict.region());
+    }
+
+    @Test
+    void rejectsASessionTokenItDidNotIssueAndAcceptsOneItDid() {
+        HttpCall madeUp = sign("GET", "http://127.0.0.1:19201/_cluster/health", "", "es",
+                AwsSessionCredentials.create(KEY, SECRET, "made-up-token"), "us-east-1", NOW, false);
+        SigV4Verifier.Verdict verdict = verifier.verify(madeUp);
+        assertEquals(SigV4Verifier.Failure.INVALID_TOKEN, verdict.failure());
+        assertEquals("The security token included in the request is invalid.", verdict.message());
+        assertFalse(verdict.message().contains("made-up-token"));
+
+        HttpCall issued = sign("GET", "http://127.0.0.1:19201/_cluster/health", "", "es",
+                AwsSessionCredentials.create(KEY, SECRET, ISSUED_TOKEN), "us-east-1", NOW, false);
+        assertTrue(issued.header("x-amz-security-token").isPresent());
+        assertTrue(verifier.verify(issued).ok(), () -> verifier.verify(issued).message());
+
+        // The token is a signed header: swapping in another one after signing breaks the signature.
+        Map<String, List<String>> headers = new LinkedHashMap<>(madeUp.headers());
+        headers.put("x-amz-security-token", List.of(ISSUED_TOKEN));
+        HttpCall swapped = new HttpCall(madeUp.method(), madeUp.rawPath(), madeUp.rawQuery(), headers, madeUp.body());
+        assertEquals(SigV4Verifier.Failure.MISMATCH, verifier.verify(swapped).failure());
+    }
+
+    @Test
+    void theLocalStackVerifierIssuesNoTokensAndServesUsEast1() {
+        SigV4Verifier local = SigV4Verifier.forLocalStack(Set.of("sagemaker"), Duration.ofMinutes(15));
+        Instant now = Instant.now();
+        HttpCall plain = sign("POST", "http://127.0.0.1:19100/sagemaker/ListTransformJobs", "{}", "sagemaker",
+                AwsBasicCredentials.create(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY), "us-east-1", now, false);
+        assertTrue(local.verify(plain).ok(), () -> local.verify(plain).message());
+        HttpCall withToken = sign("POST", "http://127.0.0.1:19100/sagemaker/ListTransformJobs", "{}", "sagemaker",
+                AwsSessionCredentials.create(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, "any"),
+                "us-east-1", now, false);
+        assertEquals(SigV4Verifier.Failure.INVALID_TOKEN, local.verify(withToken).failure());
+        HttpCall otherRegion = sign("POST", "http://127.0.0.1:19100/sagemaker/ListTransformJobs", "{}", "sagemaker",
+                AwsBasicCredentials.create(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY), "us-west-2", now, false);
+        assertEquals(SigV4Verifier.Failure.WRONG_REGION, local.verify(otherRegion).failure());
+    }
+
     static HttpCall signWithNewSigner(String method, String url, String body, String service, String key, String secret,
                                       Instant at, boolean contentSha) {
+        return sign(method, url, body, service, AwsBasicCredentials.create(key, secret), "us-east-1", at, contentSha);
+    }
+
+    static HttpCall sign(String method, String url, String body, String service, AwsCredentialsIdentity identity, String region,
+                         Instant at, boolean contentSha) {
         URI uri = URI.create(url);
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
                 .putHeader("Content-Type", "application/json");
@@ -142,11 +200,11 @@ class SigV4VerifierTest {
             request.putHeader("Content-Length", Integer.toString(bytes.length));
         }
         var signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(key, secret))
+                .identity(identity)
                 .request(request.build())
                 .payload(ContentStreamProvider.fromByteArray(bytes))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
                 .putProperty(software.amazon.awssdk.http.auth.spi.signer.HttpSigner.SIGNING_CLOCK,
                         Clock.fixed(at, ZoneOffset.UTC)));
