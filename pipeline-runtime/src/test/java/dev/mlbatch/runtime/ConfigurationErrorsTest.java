@@ -4,13 +4,21 @@ import dev.mlbatch.runtime.config.ConfigurationException;
 import dev.mlbatch.runtime.testplugins.CollectingSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +74,190 @@ class ConfigurationErrorsTest {
         assertTrue(message.contains("column"), message);
         assertTrue(message.contains("pipeline 'p'"), message);
         assertTrue(message.contains("YAML syntax error"), message);
+    }
+
+    /**
+     * Malformed files: each names the line holding the fault (marked ⟦here⟧ in the case, where the marker is removed
+     * before the file is written) and a wording a person recognises. The reported line and column must be those of
+     * the marker: earlier the runtime reported the parser's last token, often on the line before.
+     */
+    static Stream<Arguments> malformedYaml() {
+        return Stream.of(
+                Arguments.of("tab indenting a list item", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                        ⟦here⟧\t- collecting: { name: x }
+                        """, "a tab character is not allowed for indentation in YAML; use spaces"),
+                Arguments.of("tab after spaces in the indentation of a key", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          ⟦here⟧\tsink:
+                            - collecting: { name: x }
+                        """, "a tab character is not allowed for indentation in YAML; use spaces"),
+                Arguments.of("tab between a key and its value", """
+                        p:
+                          source:
+                            counting:⟦here⟧\t{ count: 1 }
+                          sink:
+                            - collecting: { name: x }
+                        """, "a tab character is not allowed here in YAML; use spaces"),
+                Arguments.of("key indented one space too far", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                           ⟦here⟧sink:
+                            - collecting: { name: x }
+                        """, "bad indentation: this line is indented 3 spaces"),
+                Arguments.of("list item out of line with the one above", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting: { name: x }
+                           ⟦here⟧- collecting: { name: y }
+                        """, "bad indentation: this line is indented 3 spaces"),
+                Arguments.of("key indented under a key that has a value", """
+                        p:
+                          source:
+                            counting:
+                              count: 1
+                                run_id⟦here⟧: a
+                          sink:
+                            - collecting: { name: x }
+                        """, "a ':' that starts a key is not allowed here"),
+                Arguments.of("unclosed double quote", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting:
+                                name: ⟦here⟧"x
+                            - collecting: { name: y }
+                        """, "the string opened by \" here is never closed"),
+                Arguments.of("unclosed single quote in a flow mapping", """
+                        p:
+                          source:
+                            counting: { count: 1, run_id: ⟦here⟧'a }
+                          sink:
+                            - collecting: { name: x }
+                        """, "the string opened by ' here is never closed"),
+                Arguments.of("typographic closing quote", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting:
+                                name: "x⟦here⟧”
+                                acknowledge: true
+                        """, "typographic quote '”' where a straight quote '\"' is needed"),
+                Arguments.of("unclosed flow mapping", """
+                        p:
+                          source:
+                            counting: ⟦here⟧{ count: 1
+                          sink:
+                            - collecting: { name: x }
+                        """, "the '{' opened here is not closed with '}' on its line"),
+                Arguments.of("backslash escape in double quotes", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting: { name: "C:⟦here⟧\\data" }
+                        """, "found unknown escape character d(100) in a double-quoted string; a backslash starts an escape there"),
+                Arguments.of("duplicate key", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting:
+                                name: x
+                                name⟦here⟧: y
+                        """, "Duplicate field 'name'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedYaml")
+    void yamlSyntaxErrorPointsAtTheLineAndColumnOfTheFault(final String fault, final String marked, final String wording)
+            throws Exception {
+        final String marker = "⟦here⟧";
+        final int at = marked.indexOf(marker);
+        final int line = (int) marked.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        final int column = at - marked.lastIndexOf('\n', at - 1);
+        final String message = startupError(marked.replace(marker, ""));
+        final Matcher where = Pattern.compile("^bad\\.yaml line (\\d+) column (\\d+)[,:]").matcher(message);
+        assertTrue(where.find(), message);
+        assertEquals(line, Integer.parseInt(where.group(1)), "line of the fault: " + message);
+        assertEquals(column, Integer.parseInt(where.group(2)), "column of the fault: " + message);
+        assertTrue(message.contains("YAML syntax error: " + wording), message);
+        assertTrue(message.contains("pipeline 'p'"), message);
+    }
+
+    @Test
+    void singleBraceEnvironmentReferenceIsRefusedWithDataPreppersSyntax() throws Exception {
+        final String message = startupError("""
+                p:
+                  source:
+                    counting: { count: 1 }
+                  sink:
+                    - collecting: { name: "${env:MLBATCH_SINK_NAME}" }
+                """, Map.of("MLBATCH_SINK_NAME", "set"));
+        assertTrue(message.startsWith("bad.yaml, pipeline 'p', plugin 'collecting', key 'name': "), message);
+        assertTrue(message.contains("'${env:MLBATCH_SINK_NAME}' is not a value reference"), message);
+        assertTrue(message.contains("Data Prepper's syntax is ${{env:MLBATCH_SINK_NAME}}"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"${{env:MLBATCH_SINK_NAME}", "${{ env:MLBATCH_SINK_NAME }}", "${{env: MLBATCH_SINK_NAME}}",
+            "{{env:MLBATCH_SINK_NAME}}", "prefix-${env:MLBATCH_SINK_NAME}-suffix", "${{env:OTHER}}/${env:MLBATCH_SINK_NAME}"})
+    void nearMissEnvironmentReferencesAreRefusedWithTheFix(final String value) throws Exception {
+        final String message = startupError("""
+                p:
+                  source:
+                    counting: { count: 1 }
+                  sink:
+                    - collecting:
+                        name: '%s'
+                """.formatted(value), Map.of("MLBATCH_SINK_NAME", "set", "OTHER", "other"));
+        assertTrue(message.startsWith("bad.yaml, pipeline 'p', plugin 'collecting', key 'name': "), message);
+        assertTrue(message.contains("${{env:MLBATCH_SINK_NAME}}"), "names the fix: " + message);
+        assertFalse(message.contains("is not set"), message);
+    }
+
+    @Test
+    void eventFormatsWithSingleBracesAreLeftAlone() throws Exception {
+        final Path file = dir.resolve("formats.yaml");
+        Files.writeString(file, """
+                p:
+                  delay: 10
+                  source:
+                    counting: { count: 1 }
+                  sink:
+                    - collecting: { name: "${{env:SINK_NAME}}-${/n}-${getMetadata(\\"k\\")}" }
+                """);
+        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(file).envFile(null)
+                .env(Map.of("SINK_NAME", "formats")).build();
+        runtime.start();
+        assertTrue(runtime.awaitFinished(java.time.Duration.ofSeconds(30)));
+        runtime.shutdown();
+        assertEquals(1, CollectingSink.received("formats-${/n}-${getMetadata(\"k\")}").size());
+    }
+
+    @Test
+    void misspeltNamesGetTheNearestValidOne() throws Exception {
+        assertTrue(startupError("p:\n  source:\n    counting: { cont: 1 }\n" + GOOD_SINK)
+                .contains("plugin 'counting', key 'cont': unknown key 'cont'; did you mean 'count'? (valid keys: [acknowledgments, count, run_id])"));
+        assertTrue(startupError("p:\n  source:\n    counting: { count: 1, runId: a }\n" + GOOD_SINK)
+                .contains("unknown key 'runId'; did you mean 'run_id'?"));
+        assertTrue(startupError("p:\n  source:\n    counting: { count: 1 }\n  procesor: []\n" + GOOD_SINK)
+                .contains("pipeline 'p', key 'procesor': unknown pipeline key 'procesor'; did you mean 'processor'?"));
+        assertTrue(startupError("p:\n  source:\n    counting: { count: 1 }\n  route:\n    - evens: '/n == 2'\n"
+                + "  sink:\n    - collecting: { name: x, routes: [even] }\n")
+                .contains("route 'even' is not defined in this pipeline; did you mean 'evens'?"));
+        final String far = startupError("p:\n  source:\n    counting: { count: 1, colour: red }\n" + GOOD_SINK);
+        assertFalse(far.contains("did you mean"), "no suggestion when nothing is close: " + far);
     }
 
     @Test

@@ -63,16 +63,18 @@ final class YamlSyntaxErrorLocator {
         }
         ConfigLocation result = location.pipeline(path.get(0));
         int next = 1;
+        boolean inPlugin = false;
         if (path.size() > 1 && SECTIONS.contains(path.get(1))) {
             next = 2;
             if (path.size() > 2 && !path.get(1).startsWith("route")) {
                 result = result.plugin(path.get(2));
                 next = 3;
+                inPlugin = true;
             }
         }
         if (next < path.size()) {
             result = result.key(String.join(".", path.subList(next, path.size())));
-        } else if (path.size() > 1) {
+        } else if (path.size() > 1 && !inPlugin) {
             result = result.key(path.get(path.size() - 1));
         }
         return result;

@@ -44,8 +44,10 @@ record YamlSyntaxFault(int line, int column, String problem, int quotesSuspectUp
                     problemMark.getLine() + 1);
         }
         if (context.contains("double-quoted scalar") && problem.contains("unknown escape character")) {
-            return at(problemMark, problem + " in a double-quoted string; a backslash starts an escape there:"
-                    + " write \\\\ or put the value in single quotes", problemMark);
+            // The mark is on the letter after the backslash; point at the backslash, where the escape starts.
+            final int column = Math.max(1, problemMark.getColumn());
+            return new YamlSyntaxFault(problemMark.getLine() + 1, column, problem + " in a double-quoted string;"
+                    + " a backslash starts an escape there: write \\\\ or put the value in single quotes", problemMark.getLine() + 1);
         }
         if (context.startsWith("while parsing a flow") && contextMark != null
                 && problemMark.getLine() > contextMark.getLine()) {
