@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /**
  * The local S3: s3proxy in process with its filesystem back end (one folder per bucket under
- * {@code baseDir}), on 127.0.0.1, accepting SigV2/SigV4 with one fixed key pair.
+ * {@code baseDir}), on 127.0.0.1, accepting SigV2/SigV4 with one fixed key pair. Listings show complete objects
+ * only ({@link CompleteObjectsOnly}).
  */
 public final class S3Server implements AutoCloseable {
 
@@ -26,7 +27,7 @@ public final class S3Server implements AutoCloseable {
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", baseDir.toAbsolutePath().toString());
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", props))
+                .blobStore(new CompleteObjectsOnly(BlobStores.create("filesystem", props)))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // S3 clients send x-amz-expected-bucket-owner; s3proxy rejects unknown headers by default.
