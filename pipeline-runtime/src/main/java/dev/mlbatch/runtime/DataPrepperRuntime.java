@@ -13,6 +13,7 @@ import dev.mlbatch.runtime.config.PipelineGraphValidator;
 import dev.mlbatch.runtime.config.PipelinesDocument;
 import dev.mlbatch.runtime.config.PipelinesParser;
 import dev.mlbatch.runtime.config.ValueReferenceResolver;
+import dev.mlbatch.runtime.config.YamlSyntaxFault;
 import dev.mlbatch.runtime.coordination.PartitionStore;
 import dev.mlbatch.runtime.coordination.StoreBackedCoordinatorFactory;
 import dev.mlbatch.runtime.metrics.RuntimeHttpServer;
@@ -152,12 +153,14 @@ public final class DataPrepperRuntime implements AutoCloseable {
             return RuntimeConfig.defaults();
         }
         final Map<String, Object> settings;
+        String text = "";
         try {
-            settings = new YAMLMapper().readValue(Files.readString(configPath), new TypeReference<Map<String, Object>>() {
+            text = Files.readString(configPath);
+            settings = new YAMLMapper().readValue(text, new TypeReference<Map<String, Object>>() {
             });
         } catch (final JsonProcessingException e) {
-            throw new ConfigurationException(configLocation().at(e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr()), "YAML syntax error: " + e.getOriginalMessage());
+            final YamlSyntaxFault fault = YamlSyntaxFault.of(text, e);
+            throw new ConfigurationException(configLocation().at(fault.line(), fault.column()), "YAML syntax error: " + fault.problem(), e);
         } catch (final IOException e) {
             throw new ConfigurationException(configLocation(), "cannot read the runtime config: " + e.getMessage());
         }

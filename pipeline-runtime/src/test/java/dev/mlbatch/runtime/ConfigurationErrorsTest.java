@@ -196,6 +196,19 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void runtimeConfigSyntaxErrorIsOneLineAtTheFault() throws Exception {
+        final Path pipelines = Files.writeString(dir.resolve("ok.yaml"), "p:\n  source:\n    counting: { count: 1 }\n" + GOOD_SINK);
+        final Path config = Files.writeString(dir.resolve("data-prepper-config.yaml"),
+                "serverPort: 0\nsource_coordination:\n  store:\n\t  in_memory: {}\n");
+        final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(pipelines).config(config).envFile(null).build();
+        final ConfigurationException e = assertThrows(ConfigurationException.class, runtime::start);
+        runtime.shutdown();
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("data-prepper-config.yaml line 4 column 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("a tab character is not allowed for indentation in YAML; use spaces"), e.getMessage());
+    }
+
+    @Test
     void singleBraceEnvironmentReferenceIsRefusedWithDataPreppersSyntax() throws Exception {
         final String message = startupError("""
                 p:

@@ -86,8 +86,8 @@ final class YamlSyntaxErrorLocator {
         int indentLimit = Integer.MAX_VALUE;
         for (int i = Math.min(lineNumber, lines.length) - 1; i >= 0 && indentLimit > 0; i--) {
             final Matcher matcher = KEY.matcher(lines[i]);
-            if (!matcher.find()) {
-                continue;
+            if (!matcher.find() || matcher.group(1).indexOf('\t') >= 0) {
+                continue; // a tab-indented line has no column a reader could compare; the lines above tell where it is
             }
             int indent = matcher.group(1).length();
             if (lines[i].substring(indent).startsWith("-")) {

@@ -14,9 +14,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code quotesSuspectUpToLine} is the last line the parser read when the fault may come from a quote that never
  * closed (a typographic quote, then, is the likely cause), else 0.
  */
-record YamlSyntaxFault(int line, int column, String problem, int quotesSuspectUpToLine) {
+public record YamlSyntaxFault(int line, int column, String problem, int quotesSuspectUpToLine) {
 
-    static YamlSyntaxFault of(final String text, final JsonProcessingException e) {
+    public static YamlSyntaxFault of(final String text, final JsonProcessingException e) {
         final MarkedYAMLException marked = markedCause(e);
         if (marked == null || (marked.getProblemMark() == null && marked.getContextMark() == null)) {
             final JsonLocation where = e.getLocation();
