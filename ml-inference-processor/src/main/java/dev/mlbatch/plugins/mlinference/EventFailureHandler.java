@@ -2,7 +2,7 @@ package dev.mlbatch.plugins.mlinference;
 
 import dev.mlbatch.plugins.mlinference.batch.InputObject;
 import dev.mlbatch.plugins.mlinference.dlq.DeadLetter;
-import dev.mlbatch.plugins.mlinference.dlq.DeadLetterWriter;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterStore;
 import org.opensearch.dataprepper.model.event.Event;
 import org.opensearch.dataprepper.model.event.EventHandle;
 import org.opensearch.dataprepper.model.event.InternalEventHandle;
@@ -14,28 +14,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What happens to an event that cannot be processed: it is written to the DLQ with status and reason,
- * tagged with {@code tags_on_failure} and passed downstream (as upstream does). If the DLQ write fails
- * and the event belongs to an acknowledgement set, it is released negatively instead, so the source
- * delivers it again rather than it being counted as done.
+ * What happens to an event (or an input object, or one record inside one) that cannot be processed: it is
+ * written with status and reason to the dead-letter store (the configured DLQ, or else a local file: every failure
+ * is kept durably), and an event is tagged with {@code tags_on_failure}, given the failure's fields
+ * ({@code failure_status}, {@code failure_reason}, and {@code job_name} / {@code job_attempt} when a job was
+ * involved) and passed downstream, as upstream passes tagged events. If the store write fails and the event belongs
+ * to an acknowledgement set, it is released negatively instead, so the source delivers it again rather than it being
+ * counted as done.
  */
 public final class EventFailureHandler {
     private static final Logger LOG = LoggerFactory.getLogger(EventFailureHandler.class);
 
-    /** One failed event (or, with a null event, one failed input object whose event is already gone). */
-    public record Failure(Event event, InputObject input, int status, String message, String jobName, String taskId, Integer attempt) {
+    /**
+     * One failure: of an event; or, with a null event, of an input object whose event is already gone; or, with
+     * a {@code record}, of one record ({@code line} of the object) inside a job. {@code records}: how many input
+     * records it stands for, when known.
+     */
+    public record Failure(Event event, InputObject input, int status, String message, String jobName, String taskId, Integer attempt,
+                          Integer line, String record, Integer records) {
         public static Failure of(final Event event, final InputObject input, final int status, final String message) {
-            return new Failure(event, input, status, message, null, null, null);
+            return new Failure(event, input, status, message, null, null, null, null, null, null);
         }
     }
 
     private final List<String> tagsOnFailure;
-    private final DeadLetterWriter deadLetterWriter;
+    private final DeadLetterStore deadLetters;
     private final MLProcessorMetrics metrics;
 
-    public EventFailureHandler(final List<String> tagsOnFailure, final DeadLetterWriter deadLetterWriter, final MLProcessorMetrics metrics) {
+    public EventFailureHandler(final List<String> tagsOnFailure, final DeadLetterStore deadLetters, final MLProcessorMetrics metrics) {
         this.tagsOnFailure = tagsOnFailure;
-        this.deadLetterWriter = deadLetterWriter;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
     }
 
@@ -45,19 +53,15 @@ public final class EventFailureHandler {
             return List.of();
         }
         for (final Failure failure : failures) {
-            LOG.warn("ml_inference failed for {}: status {}: {}",
-                    failure.input() == null ? "an event" : failure.input().s3Uri(), failure.status(), failure.message());
+            LOG.warn("ml_inference failed for {}{}: status {}: {}",
+                    failure.input() == null ? "an event" : failure.input().s3Uri(),
+                    failure.line() == null ? "" : " line " + failure.line(), failure.status(), failure.message());
         }
-        final boolean stored;
-        if (deadLetterWriter == null) {
-            stored = false;
+        final boolean stored = deadLetters.write(failures.stream().map(EventFailureHandler::toDeadLetter).toList());
+        if (stored) {
+            metrics.deadLettersWritten().increment(failures.size());
         } else {
-            stored = deadLetterWriter.write(failures.stream().map(EventFailureHandler::toDeadLetter).toList());
-            if (stored) {
-                metrics.deadLettersWritten().increment(failures.size());
-            } else {
-                metrics.deadLetterWritesFailed().increment(failures.size());
-            }
+            metrics.deadLetterWritesFailed().increment(failures.size());
         }
         final List<Record<Event>> downstream = new ArrayList<>();
         for (final Failure failure : failures) {
@@ -65,18 +69,22 @@ public final class EventFailureHandler {
             if (event == null) {
                 continue;
             }
-            if (deadLetterWriter != null && !stored && hasAcknowledgementSet(event.getEventHandle())) {
+            if (!stored && hasAcknowledgementSet(event.getEventHandle())) {
                 event.getEventHandle().release(false);
                 continue;
+            }
+            event.put("failure_status", failure.status());
+            event.put("failure_reason", failure.message());
+            if (failure.jobName() != null) {
+                event.put("job_name", failure.jobName());
+            }
+            if (failure.attempt() != null) {
+                event.put("job_attempt", failure.attempt());
             }
             event.getMetadata().addTags(tagsOnFailure);
             downstream.add(new Record<>(event));
         }
         return downstream;
-    }
-
-    public boolean hasDeadLetterQueue() {
-        return deadLetterWriter != null;
     }
 
     private static boolean hasAcknowledgementSet(final EventHandle handle) {
@@ -89,7 +97,7 @@ public final class EventFailureHandler {
                 failure.input() == null ? null : failure.input().key(),
                 failure.status(), failure.message(),
                 failure.event() == null ? null : failure.event().toJsonString(),
-                failure.jobName(), failure.taskId(), failure.attempt());
+                failure.jobName(), failure.taskId(), failure.attempt(), failure.line(), failure.record(), failure.records());
     }
 
     private static String bucketOf(final Event event) {

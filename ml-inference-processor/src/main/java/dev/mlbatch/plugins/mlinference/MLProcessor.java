@@ -6,7 +6,10 @@ import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
 import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
 import dev.mlbatch.plugins.mlinference.batch.CoordinatorRunner;
 import dev.mlbatch.plugins.mlinference.batch.FailureClassifier;
-import dev.mlbatch.plugins.mlinference.batch.InputObjectChecker;
+import dev.mlbatch.plugins.mlinference.batch.InputFiles;
+import dev.mlbatch.plugins.mlinference.batch.InputScreener;
+import dev.mlbatch.plugins.mlinference.batch.JobRepair;
+import dev.mlbatch.plugins.mlinference.batch.RecordScreen;
 import dev.mlbatch.plugins.mlinference.batch.InputObjectResolver;
 import dev.mlbatch.plugins.mlinference.batch.JobEventFactory;
 import dev.mlbatch.plugins.mlinference.batch.JobLedger;
@@ -20,6 +23,8 @@ import dev.mlbatch.plugins.mlinference.client.S3ClientFactory;
 import dev.mlbatch.plugins.mlinference.config.ActionType;
 import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import dev.mlbatch.plugins.mlinference.config.ServiceName;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterFile;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterStore;
 import dev.mlbatch.plugins.mlinference.dlq.DeadLetterWriter;
 import dev.mlbatch.plugins.mlinference.dlq.S3DlqOptions;
 import dev.mlbatch.plugins.mlinference.realtime.RealtimePredictor;
@@ -83,15 +88,13 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         }
         final String pipelineName = pluginSetting.getPipelineName() == null ? "pipeline" : pluginSetting.getPipelineName();
         final ObjectMapper mapper = new ObjectMapper();
-        final DeadLetterWriter deadLetterWriter = deadLetterWriter(config, awsCredentialsSupplier, pipelineName, mapper);
-        final EventFailureHandler failures = new EventFailureHandler(config.getTagsOnFailure(), deadLetterWriter, metrics);
+        final DeadLetterStore deadLetters = deadLetterStore(config, awsCredentialsSupplier, pipelineName, mapper);
+        final EventFailureHandler failures = new EventFailureHandler(config.getTagsOnFailure(), deadLetters, metrics);
         this.predictFailures = failures;
         if (config.getActionType() == ActionType.PREDICT) {
             final MlCommonsClient client = MlCommonsClientFactory.create(config, awsCredentialsSupplier, mapper);
             predictResources.add(client);
-            if (deadLetterWriter != null) {
-                predictResources.add(deadLetterWriter);
-            }
+            predictResources.add(deadLetters);
             predictor = new RealtimePredictor(client, config.getModelId(), config.getInputKey(),
                     config.getOutputKey(), config.getInputParameter(),
                     config.getParameters(), config.getMaxBatchSize(), new FailureClassifier(), failures, metrics, mapper);
@@ -100,16 +103,16 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
             predictor = null;
             final Path ledgerFile = ledgerFile(config, pipelineName);
             runner = CoordinatorRunner.acquire(ledgerFile.toAbsolutePath().normalize().toString(),
-                    () -> startCoordinator(config, awsCredentialsSupplier, ledgerFile, failures, deadLetterWriter, mapper));
+                    () -> startCoordinator(config, awsCredentialsSupplier, ledgerFile, failures, deadLetters, mapper));
         }
         LOG.info("ml_inference ready: {} on model {} at {} ({}){}", config.getActionType().optionValue(), config.getModelId(),
                 config.getHost(), config.isSigningEnabled() ? "SigV4" : config.getUsername() != null ? "basic auth" : "unsigned",
-                deadLetterWriter == null ? "; no dlq configured: failures are only tagged" : "; dlq " + deadLetterWriter.describe());
+                (config.getDlq() == null ? "; no dlq configured: dead letters go to " : "; dlq ") + deadLetters.describe());
     }
 
     private CoordinatorRunner.Started startCoordinator(final MLProcessorConfig config, final AwsCredentialsSupplier supplier,
                                                        final Path ledgerFile, final EventFailureHandler failures,
-                                                       final DeadLetterWriter deadLetterWriter, final ObjectMapper mapper) {
+                                                       final DeadLetterStore deadLetters, final ObjectMapper mapper) {
         final Clock clock = Clock.systemUTC();
         final List<AutoCloseable> resources = new ArrayList<>();
         final JobLedger ledger;
@@ -121,23 +124,25 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         resources.add(ledger);
         final MlCommonsClient client = MlCommonsClientFactory.create(config, supplier, mapper);
         resources.add(client);
-        if (deadLetterWriter != null) {
-            resources.add(deadLetterWriter);
-        }
+        resources.add(deadLetters);
         final S3Client s3 = S3ClientFactory.create(region(config, supplier), processorCredentials(config, supplier),
                 config.getS3Endpoint(), false);
         resources.add(s3);
         final ManifestWriter manifestWriter = config.getServiceName() == ServiceName.SAGEMAKER ? new ManifestWriter(s3, mapper) : null;
-        final InputObjectChecker checker = config.isCheckInputObjects() ? new InputObjectChecker(s3) : InputObjectChecker.none();
         final JobNamer namer = new JobNamer(config.getServiceName(), config.getModelId(), config.getOutputPath());
         final BatchPredictRequestFactory requests = new BatchPredictRequestFactory(mapper, config.getOutputPath(), config.getParameters());
+        final InputFiles files = new InputFiles(s3, mapper, InputFiles.S3Location.parse(config.getStagingPath()),
+                InputFiles.S3Location.parse(config.getRejectedPath()));
+        final RecordScreen screen = new RecordScreen(config.getServiceName(), config.getRecordTextPath(), config.getMaxTextLength(), mapper);
+        final InputScreener screener = config.isCheckInputObjects() ? new InputScreener(files, screen) : InputScreener.none();
+        final JobRepair repair = new JobRepair(files, screen, namer, requests, config.getMaxJobAttempts(), mapper, clock);
         final BatchJobSubmitter submitter = new BatchJobSubmitter(client, config.getModelId(), config.getServiceName(), requests,
                 manifestWriter, namer, new FailureClassifier(), ledger, clock);
         final BatchJobCoordinator coordinator = new BatchJobCoordinator(
                 new BatchJobCoordinator.Settings(config.getServiceName(), config.isTrackJobs(), config.getMaxConcurrentJobs(),
                         config.getMaxBatchSize(), config.getBatchWait(), config.getJobPollInterval(), config.getRetryInterval(),
                         config.getRetryTimeWindow(), config.getMaxJobAttempts()),
-                new InputObjectResolver(config.getInputKey()), checker, namer, ledger, submitter, new JobTracker(client),
+                new InputObjectResolver(config.getInputKey()), screener, repair, namer, ledger, submitter, new JobTracker(client),
                 new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
         LOG.info("ml_inference batch jobs: ledger {}, requests {}, {}", ledger.file().toAbsolutePath(),
                 client.authenticationDescription(), config.getMaxConcurrentJobs() > 0
@@ -157,10 +162,12 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         }
     }
 
-    private static DeadLetterWriter deadLetterWriter(final MLProcessorConfig config, final AwsCredentialsSupplier supplier,
-                                                     final String pipelineName, final ObjectMapper mapper) {
+    /** The configured S3 DLQ, or else a file beside the ledger: every failure is kept durably. */
+    private static DeadLetterStore deadLetterStore(final MLProcessorConfig config, final AwsCredentialsSupplier supplier,
+                                                   final String pipelineName, final ObjectMapper mapper) {
         if (config.getDlq() == null) {
-            return null;
+            return new DeadLetterFile(config.getStateDirectory().resolve(pipelineName.replaceAll("[^A-Za-z0-9_.-]", "_")
+                    + "-ml_inference-dead-letters.jsonl"), pipelineName, mapper, Clock.systemUTC());
         }
         final S3DlqOptions dlq = S3DlqOptions.fromSettings(config.getDlq().getPluginSettings());
         final String region = dlq.getRegion() != null ? dlq.getRegion() : region(config, supplier);

@@ -30,6 +30,13 @@ public final class MLProcessorMetrics {
     public static final String RECORDS_FAILED_IN_PREDICT = "recordsFailedInPredict";
     public static final String DEAD_LETTERS_WRITTEN = "deadLettersWritten";
     public static final String DEAD_LETTER_WRITES_FAILED = "deadLetterWritesFailed";
+    public static final String RECORDS_REJECTED_BEFORE_BATCH_JOB = "recordsRejectedBeforeBatchJob";
+    public static final String BATCH_JOBS_PARTIALLY_COMPLETED = "batchJobsPartiallyCompleted";
+    public static final String BATCH_JOBS_SPLIT = "batchJobsSplit";
+    public static final String RECORDS_MISSING_FROM_BATCH_JOB = "recordsMissingFromBatchJob";
+    public static final String RECORDS_FAILED_IN_BATCH_JOB = "recordsFailedInBatchJob";
+    public static final String RECORDS_RESUBMITTED = "recordsResubmitted";
+    public static final String RECORDS_DEAD_LETTERED = "recordsDeadLettered";
 
     final Counter batchJobRequestsSucceeded;
     final Counter batchJobRequestsFailed;
@@ -50,6 +57,13 @@ public final class MLProcessorMetrics {
     final Counter recordsFailedInPredict;
     final Counter deadLettersWritten;
     final Counter deadLetterWritesFailed;
+    final Counter recordsRejectedBeforeBatchJob;
+    final Counter batchJobsPartiallyCompleted;
+    final Counter batchJobsSplit;
+    final Counter recordsMissingFromBatchJob;
+    final Counter recordsFailedInBatchJob;
+    final Counter recordsResubmitted;
+    final Counter recordsDeadLettered;
     private final AtomicInteger outstanding;
 
     public MLProcessorMetrics(final PluginMetrics pluginMetrics) {
@@ -72,6 +86,13 @@ public final class MLProcessorMetrics {
         recordsFailedInPredict = pluginMetrics.counter(RECORDS_FAILED_IN_PREDICT);
         deadLettersWritten = pluginMetrics.counter(DEAD_LETTERS_WRITTEN);
         deadLetterWritesFailed = pluginMetrics.counter(DEAD_LETTER_WRITES_FAILED);
+        recordsRejectedBeforeBatchJob = pluginMetrics.counter(RECORDS_REJECTED_BEFORE_BATCH_JOB);
+        batchJobsPartiallyCompleted = pluginMetrics.counter(BATCH_JOBS_PARTIALLY_COMPLETED);
+        batchJobsSplit = pluginMetrics.counter(BATCH_JOBS_SPLIT);
+        recordsMissingFromBatchJob = pluginMetrics.counter(RECORDS_MISSING_FROM_BATCH_JOB);
+        recordsFailedInBatchJob = pluginMetrics.counter(RECORDS_FAILED_IN_BATCH_JOB);
+        recordsResubmitted = pluginMetrics.counter(RECORDS_RESUBMITTED);
+        recordsDeadLettered = pluginMetrics.counter(RECORDS_DEAD_LETTERED);
         final AtomicInteger gauge = pluginMetrics.gauge(BATCH_JOBS_OUTSTANDING, new AtomicInteger());
         outstanding = gauge == null ? new AtomicInteger() : gauge;
     }
@@ -95,6 +116,13 @@ public final class MLProcessorMetrics {
     public Counter recordsFailedInPredict() { return recordsFailedInPredict; }
     public Counter deadLettersWritten() { return deadLettersWritten; }
     public Counter deadLetterWritesFailed() { return deadLetterWritesFailed; }
+    public Counter recordsRejectedBeforeBatchJob() { return recordsRejectedBeforeBatchJob; }
+    public Counter batchJobsPartiallyCompleted() { return batchJobsPartiallyCompleted; }
+    public Counter batchJobsSplit() { return batchJobsSplit; }
+    public Counter recordsMissingFromBatchJob() { return recordsMissingFromBatchJob; }
+    public Counter recordsFailedInBatchJob() { return recordsFailedInBatchJob; }
+    public Counter recordsResubmitted() { return recordsResubmitted; }
+    public Counter recordsDeadLettered() { return recordsDeadLettered; }
 
     public void setOutstanding(final int jobs) {
         outstanding.set(jobs);

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchJobCoordinator.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration HOLD_BACK_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** Polls in a row at which a finished job's output (or input, to split it) may be unreadable before we give up on it. */
+    private static final int MAX_REPAIR_TRIES = 5;
 
     /** Settings the coordinator needs, taken from the processor config. */
     public record Settings(ServiceName service, boolean trackJobs, int maxConcurrentJobs, int maxBatchSize,
@@ -61,6 +64,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         Instant retryingSince;
         int lastFailureStatus;
         String lastFailureReason;
+        int repairFailures;
 
         WorkItem(final JobRecord record) {
             this.record = record;
@@ -71,6 +75,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
         final Instant openedAt;
         final Map<String, InputObject> inputs = new LinkedHashMap<>();
         final Map<String, List<Event>> events = new LinkedHashMap<>();
+        final Map<String, List<InputObject>> sources = new LinkedHashMap<>();
+        final Map<String, Integer> records = new LinkedHashMap<>();
 
         OpenGroup(final Instant openedAt) {
             this.openedAt = openedAt;
@@ -79,7 +85,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
 
     private final Settings settings;
     private final InputObjectResolver resolver;
-    private final InputObjectChecker checker;
+    private final InputScreener screener;
+    private final JobRepair repair;
     private final JobNamer namer;
     private final JobLedger ledger;
     private final BatchJobSubmitter submitter;
@@ -107,14 +114,15 @@ public final class BatchJobCoordinator implements AutoCloseable {
     private Duration backoff;
     private Instant lastHoldBackLog;
 
-    public BatchJobCoordinator(final Settings settings, final InputObjectResolver resolver, final InputObjectChecker checker,
-                               final JobNamer namer,
+    public BatchJobCoordinator(final Settings settings, final InputObjectResolver resolver, final InputScreener screener,
+                               final JobRepair repair, final JobNamer namer,
                                final JobLedger ledger, final BatchJobSubmitter submitter, final JobTracker tracker,
                                final SlotsHeldElsewhereReport slotsHeldElsewhere, final JobEventFactory jobEvents, final EventFailureHandler failures,
                                final MLProcessorMetrics metrics, final Clock clock) {
         this.settings = settings;
         this.resolver = resolver;
-        this.checker = checker;
+        this.screener = screener;
+        this.repair = repair;
         this.namer = namer;
         this.ledger = ledger;
         this.submitter = submitter;
@@ -219,17 +227,46 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 attachToKnownWork(event, input, known);
                 continue;
             }
-            final String problem = checker.problem(input).orElse(null);
-            if (problem != null) {
+            final InputScreener.Result screened = screener.screen(input);
+            InputObject jobInput = input;
+            final List<InputObject> sources = new ArrayList<>();
+            Integer records = null;
+            if (screened instanceof InputScreener.Missing missing) {
                 metrics.recordsFailedInBatchJobCreation().increment();
-                emitFailures(List.of(Failure.of(event, input, 404, problem)));
-            } else if (settings.service() == ServiceName.SAGEMAKER) {
-                final OpenGroup group = openGroups.computeIfAbsent(input.bucket(), bucket -> new OpenGroup(now));
-                group.inputs.putIfAbsent(input.identity(), input);
-                group.events.computeIfAbsent(input.identity(), id -> new ArrayList<>()).add(event);
+                emitFailures(List.of(Failure.of(event, input, 404, missing.reason())));
+                continue;
+            } else if (screened instanceof InputScreener.Screened checked) {
+                // The same content may have come under another version string (a re-run rewrote the object).
+                final JobRecord sameContent = ledger.byInput(checked.object()).orElse(null);
+                if (sameContent != null) {
+                    attachToKnownWork(event, input, sameContent);
+                    continue;
+                }
+                metrics.recordsRejectedBeforeBatchJob().increment(checked.rejected());
+                if (checked.jobInput() == null) {
+                    metrics.recordsFailedInBatchJobCreation().increment();
+                    emitFailures(List.of(new Failure(event, checked.object(), 400, "none of the " + checked.records()
+                            + " record(s) of " + checked.object().s3Uri() + " can be embedded; all were rejected to "
+                            + checked.rejectedUri(), null, null, null, null, null, 0)));
+                    continue;
+                }
+                jobInput = checked.jobInput();
+                records = checked.records() - checked.rejected();
+                for (final InputObject source : List.of(input, checked.object())) {
+                    if (!source.identity().equals(jobInput.identity()) && sources.stream().noneMatch(s -> s.identity().equals(source.identity()))) {
+                        sources.add(source);
+                    }
+                }
+            }
+            if (settings.service() == ServiceName.SAGEMAKER) {
+                final OpenGroup group = openGroups.computeIfAbsent(jobInput.bucket(), bucket -> new OpenGroup(now));
+                group.inputs.putIfAbsent(jobInput.identity(), jobInput);
+                group.events.computeIfAbsent(jobInput.identity(), id -> new ArrayList<>()).add(event);
+                group.sources.computeIfAbsent(jobInput.identity(), id -> new ArrayList<>()).addAll(sources);
+                group.records.put(jobInput.identity(), records);
             } else {
-                final String workKey = namer.workKey(List.of(input));
-                createWork(JobRecord.pending(workKey, List.of(input), namer.jobName(workKey, 1), now), List.of(event));
+                final String workKey = namer.workKey(List.of(jobInput));
+                createWork(JobRecord.pending(workKey, List.of(jobInput), sources, records, namer.jobName(workKey, 1), now), List.of(event));
             }
         }
     }
@@ -241,9 +278,13 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 LOG.info("{} already went through job {} (completed); passing the event on without a new job", input.s3Uri(), known.jobName());
                 emitInput(event, known, known.taskState());
                 break;
+            case SPLIT:
+                LOG.info("{} already went through job {}, which was split into follow-up jobs; passing the event on", input.s3Uri(), known.jobName());
+                emitInput(event, known, "SPLIT");
+                break;
             case DEAD_LETTERED:
                 emitFailures(List.of(new Failure(event, input, 400, "this object's job was dead-lettered before: " + known.reason(),
-                        known.jobName(), known.taskId(), known.attempt())));
+                        known.jobName(), known.taskId(), known.attempt(), null, null, 0)));
                 break;
             default:
                 final WorkItem item = active.get(known.workKey());
@@ -260,7 +301,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         }
     }
 
-    private void createWork(final JobRecord record, final List<Event> events) {
+    private boolean createWork(final JobRecord record, final List<Event> events) {
         try {
             ledger.save(record);
         } catch (final IOException e) {
@@ -268,11 +309,12 @@ public final class BatchJobCoordinator implements AutoCloseable {
             LOG.error("Cannot record work for {} in the ledger {}: {}; releasing its events negatively",
                     record.inputs().stream().map(InputObject::s3Uri).toList(), ledger.file(), e.getMessage());
             events.forEach(event -> event.getEventHandle().release(false));
-            return;
+            return false;
         }
         final WorkItem item = new WorkItem(record);
         item.events.addAll(events);
         active.put(record.workKey(), item);
+        return true;
     }
 
     private void closeGroups(final Instant now, final boolean force) {
@@ -287,13 +329,20 @@ public final class BatchJobCoordinator implements AutoCloseable {
             for (int from = 0; from < members.size(); from += settings.maxBatchSize()) {
                 final List<InputObject> batch = members.subList(from, Math.min(members.size(), from + settings.maxBatchSize()));
                 final List<Event> events = new ArrayList<>();
-                batch.forEach(input -> events.addAll(group.events.get(input.identity())));
+                final List<InputObject> sources = new ArrayList<>();
+                Integer records = 0;
+                for (final InputObject input : batch) {
+                    events.addAll(group.events.get(input.identity()));
+                    sources.addAll(group.sources.getOrDefault(input.identity(), List.of()));
+                    final Integer count = group.records.get(input.identity());
+                    records = records == null || count == null ? null : records + count;
+                }
                 final String workKey = namer.workKey(batch);
                 final JobRecord existing = ledger.byWorkKey(workKey).orElse(null);
                 if (existing != null) {
                     events.forEach(event -> attachToKnownWork(event, batch.get(0), existing));
                 } else {
-                    createWork(JobRecord.pending(workKey, List.copyOf(batch), namer.jobName(workKey, 1), now), events);
+                    createWork(JobRecord.pending(workKey, List.copyOf(batch), sources, records, namer.jobName(workKey, 1), now), events);
                 }
             }
             iterator.remove();
@@ -390,8 +439,31 @@ public final class BatchJobCoordinator implements AutoCloseable {
             metrics.batchJobDuration().record(Duration.between(record.submittedAt(), now));
         }
         if (status.isSuccessful()) {
+            Optional<JobRepair.Plan> leftOver;
+            try {
+                leftOver = settings.service() == ServiceName.BEDROCK ? repair.afterCompletion(record, status) : Optional.empty();
+            } catch (final RuntimeException e) {
+                // Without reading the output we cannot say every record has its vector: read it again at the next poll.
+                if (++item.repairFailures < MAX_REPAIR_TRIES) {
+                    LOG.warn("Job {} ended {}, but its output could not be checked ({}); checking again", record.jobName(), status.state(), e.toString());
+                    return;
+                }
+                LOG.error("Job {} ended {}; its output could not be checked {} times ({}): records it may have left out are not followed up",
+                        record.jobName(), status.state(), MAX_REPAIR_TRIES, e.toString());
+                leftOver = Optional.empty();
+            }
+            if (leftOver.isPresent() && !applyRepair(record, leftOver.get())) {
+                return;
+            }
             metrics.batchJobsCompleted().increment();
-            item.record = record.completed(status.state(), now);
+            String note = null;
+            if (leftOver.isPresent()) {
+                metrics.batchJobsPartiallyCompleted().increment();
+                note = "partially completed: " + leftOver.get().summary();
+                LOG.warn("Job {} (task {}) ended {}{}: {}", record.jobName(), record.taskId(), status.state(),
+                        status.providerStatus().map(p -> " (provider: " + p + ")").orElse(""), leftOver.get().summary());
+            }
+            item.record = record.completed(status.state(), note, now);
             save(item.record);
             if (settings.trackJobs()) {
                 ready.add(new Record<>(jobEvents.jobEnded(record, status, now, false)));
@@ -403,7 +475,9 @@ public final class BatchJobCoordinator implements AutoCloseable {
         metrics.batchJobsFailed().increment();
         final String reason = "job " + record.jobName() + " ended " + status.state()
                 + status.failureReason().map(r -> ": " + r).orElse("");
-        final boolean retry = status.isRetryableFailure() && record.attempt() < settings.maxJobAttempts();
+        // A job the provider failed because of its input fails again on the same input: split it instead of paying again.
+        final boolean deterministic = JobRepair.isDeterministic(status.failureReason().orElse(""));
+        final boolean retry = !deterministic && status.isRetryableFailure() && record.attempt() < settings.maxJobAttempts();
         if (settings.trackJobs()) {
             ready.add(new Record<>(jobEvents.jobEnded(record, status, now, retry)));
         }
@@ -416,7 +490,56 @@ public final class BatchJobCoordinator implements AutoCloseable {
             LOG.warn("{}; resubmitting as {} (attempt {} of {})", reason, item.record.jobName(), item.record.attempt(), settings.maxJobAttempts());
             return;
         }
+        if (deterministic || status.isRetryableFailure()) {
+            Optional<JobRepair.Plan> plan;
+            try {
+                plan = repair.afterFailure(record, status.failureReason().orElse(reason));
+            } catch (final RuntimeException e) {
+                if (++item.repairFailures < MAX_REPAIR_TRIES) {
+                    LOG.warn("{}; could not split the job ({}); trying again at the next poll", reason, e.toString());
+                    return;
+                }
+                LOG.error("{}; could not split the job {} times ({}); dead-lettering it whole", reason, MAX_REPAIR_TRIES, e.toString());
+                plan = Optional.empty();
+            }
+            if (plan.isPresent()) {
+                if (!applyRepair(record, plan.get())) {
+                    return;
+                }
+                metrics.batchJobsSplit().increment();
+                LOG.warn("{}{}; {}", reason, deterministic ? " (the input itself was refused: not retried as is)"
+                        : " (after " + record.attempt() + " attempt(s))", plan.get().summary());
+                item.record = record.split(status.state(), reason + "; " + plan.get().summary(), now);
+                save(item.record);
+                active.remove(record.workKey());
+                item.events.forEach(event -> emitInput(event, item.record, JobState.SPLIT.name()));
+                return;
+            }
+        }
         deadLetter(item, 500, reason + (status.isRetryableFailure() ? " (after " + record.attempt() + " attempt(s))" : ""), status.state());
+    }
+
+    /**
+     * Records the derived work durably (work that already exists, from a repair made before a crash, is kept as it
+     * is) and dead-letters the records given up on. @return false if the ledger could not record the derived work
+     */
+    private boolean applyRepair(final JobRecord record, final JobRepair.Plan plan) {
+        for (final JobRecord derived : plan.derived()) {
+            if (ledger.byWorkKey(derived.workKey()).isEmpty() && !createWork(derived, List.of())) {
+                return false;
+            }
+            if (derived.recordCount() != null) {
+                metrics.recordsResubmitted().increment(derived.recordCount());
+            }
+        }
+        final List<Failure> dead = new ArrayList<>();
+        for (final JobRepair.DeadRecord deadRecord : plan.deadRecords()) {
+            dead.add(new Failure(null, deadRecord.from(), deadRecord.status(), deadRecord.reason(), record.jobName(), record.taskId(),
+                    record.attempt(), deadRecord.record().line(), deadRecord.record().text(), 1));
+        }
+        metrics.recordsDeadLettered().increment(dead.size());
+        emitFailures(dead);
+        return true;
     }
 
     private void submitPending() {
@@ -510,11 +633,17 @@ public final class BatchJobCoordinator implements AutoCloseable {
         final List<Failure> failed = new ArrayList<>();
         if (item.events.isEmpty()) {
             // Events already went downstream (job existed) or were lost in a restart: dead-letter the objects.
-            record.inputs().forEach(input -> failed.add(new Failure(null, input, status, reason, record.jobName(), record.taskId(), record.attempt())));
+            final Integer records = record.inputs().size() == 1 ? record.recordCount() : null;
+            record.inputs().forEach(input -> failed.add(new Failure(null, input, status, reason, record.jobName(), record.taskId(),
+                    record.attempt(), null, null, records)));
         } else {
             for (final Event event : item.events) {
-                failed.add(new Failure(event, inputOf(event, record), status, reason, record.jobName(), record.taskId(), record.attempt()));
+                failed.add(new Failure(event, inputOf(event, record), status, reason, record.jobName(), record.taskId(), record.attempt(),
+                        null, null, item.events.size() == 1 ? record.recordCount() : null));
             }
+        }
+        if (record.recordCount() != null) {
+            metrics.recordsDeadLettered().increment(record.recordCount());
         }
         emitFailures(failed);
     }

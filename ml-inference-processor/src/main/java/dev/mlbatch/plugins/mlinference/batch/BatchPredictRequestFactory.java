@@ -56,6 +56,14 @@ public final class BatchPredictRequestFactory {
         return outputPath;
     }
 
+    /** Where a Bedrock job writes: {@code <output_path>/<job id>/}, the job id being the last segment of its ARN. */
+    public String bedrockJobOutputUri(final String jobArn) {
+        if (jobArn == null || jobArn.isEmpty()) {
+            return outputPath;
+        }
+        return outputPath + (outputPath.endsWith("/") ? "" : "/") + jobArn.substring(jobArn.lastIndexOf('/') + 1) + "/";
+    }
+
     private void mergeExtras(final ObjectNode parameters) {
         extraParameters.forEach((name, value) -> parameters.set(name, mapper.valueToTree(value)));
     }

@@ -62,13 +62,7 @@ public final class JobEventFactory {
         if (service == ServiceName.SAGEMAKER) {
             return requests.sageMakerOutputUri(record.jobName());
         }
-        // Bedrock writes under <output uri>/<job id>/, the job id being the last segment of the job ARN.
-        final String base = requests.bedrockOutputUri();
-        final String arn = remoteJob.path("jobArn").asText("");
-        if (arn.isEmpty()) {
-            return base;
-        }
-        return base + (base.endsWith("/") ? "" : "/") + arn.substring(arn.lastIndexOf('/') + 1) + "/";
+        return requests.bedrockJobOutputUri(remoteJob.path("jobArn").asText(""));
     }
 
     private static Map<String, Object> recordCounts(final JsonNode remoteJob) {

@@ -126,6 +126,9 @@ public final class JobLedger implements AutoCloseable {
         for (final InputObject input : record.inputs()) {
             workKeyByIdentity.put(input.identity(), record.workKey());
         }
+        for (final InputObject source : record.sources()) {
+            workKeyByIdentity.put(source.identity(), record.workKey());
+        }
     }
 
     private void replay() throws IOException {

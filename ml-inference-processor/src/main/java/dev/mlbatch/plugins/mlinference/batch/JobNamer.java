@@ -57,6 +57,11 @@ public final class JobNamer {
         return PREFIX + workKey.substring(0, HASH_CHARS);
     }
 
+    /** A short, stable tag for names derived from {@code text} (16 hex of its SHA-256). */
+    public static String shortHash(final String text) {
+        return sha256(text).substring(0, 16);
+    }
+
     private static String sha256(final String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -11,9 +11,15 @@ public enum JobState {
     /** The job finished successfully. */
     COMPLETED,
     /** Given up: dead-lettered with its reason. */
-    DEAD_LETTERED;
+    DEAD_LETTERED,
+    /**
+     * The job failed for a reason no retry of the same input can change (or kept failing); its records went on
+     * in derived work (halves, or the good records without the one named as bad) and its bad records were
+     * dead-lettered.
+     */
+    SPLIT;
 
     public boolean isFinished() {
-        return this == COMPLETED || this == DEAD_LETTERED;
+        return this == COMPLETED || this == DEAD_LETTERED || this == SPLIT;
     }
 }

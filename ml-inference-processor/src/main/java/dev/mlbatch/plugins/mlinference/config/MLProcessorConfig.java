@@ -34,6 +34,8 @@ public class MLProcessorConfig {
     public static final Duration DEFAULT_BATCH_WAIT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STATE_RETENTION = Duration.ofDays(30);
+    /** Bedrock Titan text embeddings take at most 50,000 characters; used for every service unless set. */
+    public static final int DEFAULT_MAX_TEXT_LENGTH = 50_000;
 
     /** Parameter names the processor itself fills per service; `parameters` may not override them. */
     static final Map<ServiceName, Set<String>> RESERVED_PARAMETERS = Map.of(
@@ -146,6 +148,19 @@ public class MLProcessorConfig {
 
     @JsonProperty("check_input_objects")
     private boolean checkInputObjects = true;
+
+    @JsonProperty("record_text_path")
+    private String recordTextPath;
+
+    @JsonProperty("max_text_length")
+    @Min(value = 1, message = "max_text_length must be at least 1")
+    private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
+
+    @JsonProperty("staging_path")
+    private String stagingPath;
+
+    @JsonProperty("rejected_path")
+    private String rejectedPath;
 
     public String getHost() {
         return host;
@@ -265,6 +280,67 @@ public class MLProcessorConfig {
 
     public boolean isCheckInputObjects() {
         return checkInputObjects;
+    }
+
+    /** JSON pointer of the text inside each input record: /text (SageMaker) or /modelInput/inputText (Bedrock) unless set. */
+    public String getRecordTextPath() {
+        if (recordTextPath != null) {
+            return recordTextPath;
+        }
+        return serviceName == ServiceName.BEDROCK ? "/modelInput/inputText" : "/text";
+    }
+
+    public int getMaxTextLength() {
+        return maxTextLength;
+    }
+
+    /** Where derived input files go; by default a {@code staging/} folder beside output_path's last folder. */
+    public String getStagingPath() {
+        return stagingPath != null ? stagingPath : besideOutputPath("staging/");
+    }
+
+    /** Where rejected records go; by default a {@code rejected/} folder beside output_path's last folder. */
+    public String getRejectedPath() {
+        return rejectedPath != null ? rejectedPath : besideOutputPath("rejected/");
+    }
+
+    private String besideOutputPath(final String folder) {
+        if (outputPath == null) {
+            return null;
+        }
+        String path = outputPath;
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        final int bucketEnd = path.indexOf('/', "s3://".length());
+        if (bucketEnd < 0) {
+            return path + "/" + folder;
+        }
+        return path.substring(0, path.lastIndexOf('/') + 1) + folder;
+    }
+
+    @AssertTrue(message = "record_text_path must be a JSON pointer such as /text or /modelInput/inputText")
+    boolean isRecordTextPathValid() {
+        return recordTextPath == null || recordTextPath.startsWith("/");
+    }
+
+    @AssertTrue(message = "staging_path and rejected_path must be s3:// URIs outside output_path "
+            + "(what is under output_path is read as model output)")
+    boolean isStagingPathValid() {
+        if (actionType == ActionType.PREDICT || outputPath == null) {
+            return true;
+        }
+        for (final String path : new String[]{getStagingPath(), getRejectedPath()}) {
+            if (path == null || !path.matches("^s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9](/.*)?$")
+                    || withSlash(path).startsWith(withSlash(outputPath))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String withSlash(final String path) {
+        return path.endsWith("/") ? path : path + "/";
     }
 
     @AssertTrue(message = "host must be an http:// or https:// URL of the OpenSearch endpoint, e.g. https://search-domain.us-east-1.es.amazonaws.com")

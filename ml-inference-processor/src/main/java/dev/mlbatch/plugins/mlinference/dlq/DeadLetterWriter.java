@@ -21,7 +21,7 @@ import java.util.UUID;
  * {@code {pluginId, pluginName, pipelineName, failedData, timestamp}}, under
  * {@code <key_path_prefix>dlq-v2-<pipeline>-ml_inference-<timestamp>-<uuid>}.
  */
-public class DeadLetterWriter implements AutoCloseable {
+public class DeadLetterWriter implements DeadLetterStore {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWriter.class);
     private static final String PLUGIN_NAME = "ml_inference";
     private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'").withZone(ZoneOffset.UTC);
@@ -45,6 +45,7 @@ public class DeadLetterWriter implements AutoCloseable {
     }
 
     /** @return true when the dead letters are stored in S3 */
+    @Override
     public boolean write(final List<DeadLetter> letters) {
         if (letters.isEmpty()) {
             return true;
@@ -93,6 +94,7 @@ public class DeadLetterWriter implements AutoCloseable {
         }
     }
 
+    @Override
     public String describe() {
         return "s3://" + options.getBucket() + "/" + options.getKeyPathPrefix();
     }

@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchJobCoordinatorTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Embeddable for either service: SageMaker reads /text, Bedrock /modelInput/inputText. */
+    static final String GOOD_RECORD = "{\"recordId\":\"r1\",\"text\":\"hello\",\"modelInput\":{\"inputText\":\"hello\"}}";
     private static LocalS3 s3;
 
     @TempDir
@@ -40,6 +42,7 @@ class BatchJobCoordinatorTest {
         s3 = new LocalS3();
         s3.createBucket("in-bucket");
         s3.createBucket("dlq-bucket");
+        s3.createBucket("out-bucket");
     }
 
     @AfterAll
@@ -189,26 +192,29 @@ class BatchJobCoordinatorTest {
     }
 
     @Test
-    void failedJobsAreResubmittedThenDeadLettered() throws Exception {
-        ml.jobDuration(Duration.ofMillis(150));
-        final JobNamer namer = new JobNamer(ServiceName.BEDROCK, "model-1", CoordinatorHarness.OUTPUT);
+    void failedJobsAreResubmittedThenSplitUntilTheRecordStandsAloneAndIsDeadLettered() throws Exception {
+        ml.jobDuration(Duration.ofMillis(150)).failJobsReading("in-bucket/fail/a.jsonl", "AlgorithmError: the container ran out of memory");
         final InputObject input = new InputInputs().of(Events.object("in-bucket", "fail/a.jsonl"));
-        final String workKey = namer.workKey(List.of(input));
-        ml.failJob(namer.jobName(workKey, 1)).failJob(namer.jobName(workKey, 2));
         try (CoordinatorHarness h = CoordinatorHarness.builder(ml.url(), ledger()).s3(s3).maxJobAttempts(2).build()) {
             h.coordinator.accept(stored(List.of(Events.object("in-bucket", "fail/a.jsonl"))));
             assertTrue(h.runUntil(out -> h.inputEvents().size() == 1, Duration.ofSeconds(10)));
-            assertEquals(List.of(namer.jobName(workKey, 1), namer.jobName(workKey, 2)), ml.jobsCreated());
+            assertEquals(2, ml.jobsCreated().size(), "the job and one resubmission: " + ml.jobsCreated());
+            assertTrue(ml.jobsCreated().get(1).endsWith("-a2"));
             final Event event = h.inputEvents().get(0);
-            assertTrue(event.getMetadata().getTags().contains("ml_failed"));
+            assertFalse(event.getMetadata().getTags().contains("ml_failed"), "the object went on; its one record is dead-lettered");
+            assertEquals("SPLIT", event.get("job_state", String.class));
             assertEquals(List.of(true, false), h.jobEvents().stream().map(e -> e.get("will_retry", Boolean.class)).toList());
-            assertEquals("ClientError: input is not valid JSON lines", h.jobEvents().get(1).get("failure_reason", String.class));
+            assertEquals("AlgorithmError: the container ran out of memory", h.jobEvents().get(1).get("failure_reason", String.class));
             final JsonNode letter = onlyDeadLetter("fail/a.jsonl");
             assertEquals("in-bucket", letter.path("s3Bucket").asText());
-            assertEquals(500, letter.path("status").asInt());
-            assertTrue(letter.path("message").asText().contains("ended FAILED: ClientError"), letter.toString());
-            assertEquals(namer.jobName(workKey, 2), letter.path("jobName").asText());
-            assertEquals(JobState.DEAD_LETTERED, h.ledger.byInput(input).orElseThrow().state());
+            assertEquals(400, letter.path("status").asInt());
+            assertEquals(1, letter.path("line").asInt());
+            assertEquals(1, letter.path("records").asInt());
+            assertEquals(GOOD_RECORD, letter.path("record").asText());
+            assertTrue(letter.path("message").asText().contains("AlgorithmError"), letter.toString());
+            assertEquals(ml.jobsCreated().get(1), letter.path("jobName").asText());
+            assertEquals(JobState.SPLIT, h.ledger.byInput(input).orElseThrow().state());
+            assertEquals(1.0, h.metrics.recordsDeadLettered().count());
         }
     }
 
@@ -294,7 +300,7 @@ class BatchJobCoordinatorTest {
     private static List<Event> stored(final List<Event> events) {
         for (final Event event : events) {
             s3.client().putObject(r -> r.bucket("in-bucket").key(event.get("key", String.class)),
-                    software.amazon.awssdk.core.sync.RequestBody.fromString("{\"text\":\"hello\"}\n"));
+                    software.amazon.awssdk.core.sync.RequestBody.fromString(GOOD_RECORD + "\n"));
         }
         return events;
     }

@@ -81,7 +81,7 @@ class JobLedgerTest {
         final Path file = dir.resolve("p.ledger");
         final Instant old = clock.instant().minus(Duration.ofDays(10));
         try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(30), clock)) {
-            ledger.save(JobRecord.pending("done", List.of(a), "j1", old).submitted("t1", old).completed("COMPLETED", old));
+            ledger.save(JobRecord.pending("done", List.of(a), "j1", old).submitted("t1", old).completed("COMPLETED", null, old));
             ledger.save(JobRecord.pending("waiting", List.of(c), "j2", old));
         }
         try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(5), clock)) {

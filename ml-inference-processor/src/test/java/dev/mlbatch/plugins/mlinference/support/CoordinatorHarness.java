@@ -7,7 +7,12 @@ import dev.mlbatch.plugins.mlinference.batch.BatchJobCoordinator;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
 import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
 import dev.mlbatch.plugins.mlinference.batch.FailureClassifier;
-import dev.mlbatch.plugins.mlinference.batch.InputObjectChecker;
+import dev.mlbatch.plugins.mlinference.batch.InputFiles;
+import dev.mlbatch.plugins.mlinference.batch.InputScreener;
+import dev.mlbatch.plugins.mlinference.batch.JobRepair;
+import dev.mlbatch.plugins.mlinference.batch.RecordScreen;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterFile;
+import dev.mlbatch.plugins.mlinference.dlq.DeadLetterStore;
 import dev.mlbatch.plugins.mlinference.batch.InputObjectResolver;
 import dev.mlbatch.plugins.mlinference.batch.JobEventFactory;
 import dev.mlbatch.plugins.mlinference.batch.JobLedger;
@@ -43,6 +48,8 @@ import java.util.function.Predicate;
  */
 public final class CoordinatorHarness implements AutoCloseable {
     public static final String OUTPUT = "s3://out-bucket/results";
+    public static final String STAGING = "s3://out-bucket/staging/";
+    public static final String REJECTED = "s3://out-bucket/rejected/";
 
     public final BatchJobCoordinator coordinator;
     public final JobLedger ledger;
@@ -68,6 +75,7 @@ public final class CoordinatorHarness implements AutoCloseable {
         private Duration retryTimeWindow = Duration.ofSeconds(30);
         private int maxJobAttempts = 3;
         private LocalS3 s3;
+        private boolean screen = true;
 
         private Builder(final String host, final Path ledgerFile) {
             this.host = host;
@@ -82,6 +90,7 @@ public final class CoordinatorHarness implements AutoCloseable {
         public Builder retryTimeWindow(final Duration value) { retryTimeWindow = value; return this; }
         public Builder maxJobAttempts(final int value) { maxJobAttempts = value; return this; }
         public Builder s3(final LocalS3 value) { s3 = value; return this; }
+        public Builder screen(final boolean value) { screen = value; return this; }
 
         public CoordinatorHarness build() throws Exception {
             return new CoordinatorHarness(this);
@@ -96,20 +105,28 @@ public final class CoordinatorHarness implements AutoCloseable {
         ledger = JobLedger.open(b.ledgerFile, Duration.ofDays(1), clock);
         client = new MlCommonsClient(URI.create(b.host), UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(5))
                 .connectionTimeout(Duration.ofSeconds(2)).build(), new NoAuthenticator(), mapper);
-        DeadLetterWriter dlq = null;
+        DeadLetterStore dlq = new DeadLetterFile(b.ledgerFile.resolveSibling("dead-letters.jsonl"), "test-pipeline", mapper, clock);
         ManifestWriter manifests = null;
+        InputScreener screener = InputScreener.none();
+        JobRepair repair = JobRepair.none();
+        final JobNamer namer = new JobNamer(b.service, b.modelId, OUTPUT);
+        final BatchPredictRequestFactory requests = new BatchPredictRequestFactory(mapper, OUTPUT, Map.of());
         if (b.s3 != null) {
+            final InputFiles files = new InputFiles(b.s3.client(), mapper, InputFiles.S3Location.parse(STAGING),
+                    InputFiles.S3Location.parse(REJECTED));
+            final RecordScreen screen = new RecordScreen(b.service, b.service == ServiceName.BEDROCK ? "/modelInput/inputText" : "/text",
+                    50_000, mapper);
+            screener = b.screen ? new InputScreener(files, screen) : InputScreener.none();
+            repair = new JobRepair(files, screen, namer, requests, b.maxJobAttempts, mapper, clock);
             dlq = new DeadLetterWriter(b.s3.client(), S3DlqOptions.fromSettings(Map.of("bucket", "dlq-bucket", "key_path_prefix", "ml/")),
                     "test-pipeline", mapper, clock);
             manifests = new ManifestWriter(b.s3.client(), mapper);
         }
-        final JobNamer namer = new JobNamer(b.service, b.modelId, OUTPUT);
-        final BatchPredictRequestFactory requests = new BatchPredictRequestFactory(mapper, OUTPUT, Map.of());
         final BatchJobSubmitter submitter = new BatchJobSubmitter(client, b.modelId, b.service, requests, manifests, namer,
                 new FailureClassifier(), ledger, clock);
         coordinator = new BatchJobCoordinator(new BatchJobCoordinator.Settings(b.service, b.trackJobs, b.maxConcurrentJobs,
                 b.maxBatchSize, b.batchWait, b.pollInterval, b.retryInterval, b.retryTimeWindow, b.maxJobAttempts),
-                new InputObjectResolver(null), b.s3 == null ? InputObjectChecker.none() : new InputObjectChecker(b.s3.client()), namer, ledger, submitter, new JobTracker(client),
+                new InputObjectResolver(null), screener, repair, namer, ledger, submitter, new JobTracker(client),
                 new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(b.service, b.modelId, requests),
                 new EventFailureHandler(List.of("ml_failed"), dlq, metrics), metrics, clock);
     }

@@ -40,6 +40,8 @@ public final class FakeMlCommons implements AutoCloseable {
         final String jobName;
         final long createdNanos = System.nanoTime();
         volatile String state = "RUNNING";
+        String failureReason = "AlgorithmError: the container ran out of memory";
+        boolean partial;
 
         Task(final String jobName) {
             this.jobName = jobName;
@@ -53,6 +55,9 @@ public final class FakeMlCommons implements AutoCloseable {
     private final Map<String, Task> tasksByJobName = new ConcurrentHashMap<>();
     private final List<String> jobsCreated = new CopyOnWriteArrayList<>();
     private final Set<String> failingJobNames = Collections.synchronizedSet(new HashSet<>());
+    private final Map<java.util.function.Predicate<String>, String> failureRules = new ConcurrentHashMap<>();
+    private final Set<String> partialBodyParts = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private volatile int maxRunning = Integer.MAX_VALUE;
     private volatile Duration jobDuration = Duration.ofMillis(300);
     private volatile int failNextBatchPredictWith = 0;
@@ -82,6 +87,28 @@ public final class FakeMlCommons implements AutoCloseable {
     public FakeMlCommons failJob(final String jobName) {
         failingJobNames.add(jobName);
         return this;
+    }
+
+    /** Jobs whose _batch_predict body contains {@code bodyPart} fail with {@code reason}. */
+    public FakeMlCommons failJobsReading(final String bodyPart, final String reason) {
+        return failJobsWhen(body -> body.contains(bodyPart), reason);
+    }
+
+    /** Jobs whose _batch_predict body satisfies {@code condition} fail with {@code reason}. */
+    public FakeMlCommons failJobsWhen(final java.util.function.Predicate<String> condition, final String reason) {
+        failureRules.put(condition, reason);
+        return this;
+    }
+
+    /** Jobs whose _batch_predict body contains {@code bodyPart} end COMPLETED with Bedrock status PartiallyCompleted. */
+    public FakeMlCommons partiallyCompleteJobsReading(final String bodyPart) {
+        partialBodyParts.add(bodyPart);
+        return this;
+    }
+
+    /** The _batch_predict body that created the job. */
+    public String bodyOf(final String jobName) {
+        return bodies.get(jobName);
     }
 
     public FakeMlCommons failNextBatchPredict(final int status, final String body) {
@@ -155,6 +182,14 @@ public final class FakeMlCommons implements AutoCloseable {
             return;
         }
         final Task task = new Task(jobName);
+        bodies.put(jobName, body);
+        failureRules.forEach((condition, reason) -> {
+            if (condition.test(body)) {
+                failingJobNames.add(jobName);
+                task.failureReason = reason;
+            }
+        });
+        task.partial = partialBodyParts.stream().anyMatch(body::contains);
         tasksById.put(task.id, task);
         tasksByJobName.put(jobName, task);
         jobsCreated.add(jobName);
@@ -191,13 +226,20 @@ public final class FakeMlCommons implements AutoCloseable {
         final ObjectNode remote = doc.putObject("remote_job");
         remote.put("TransformJobName", task.jobName);
         remote.put("TransformJobArn", "arn:aws:sagemaker:us-east-1:123456789012:transform-job/" + task.jobName);
-        remote.put("TransformJobStatus", switch (task.state) {
-            case "COMPLETED" -> "Completed";
-            case "FAILED" -> "Failed";
-            default -> "InProgress";
-        });
+        if (!task.partial) {
+            remote.put("TransformJobStatus", switch (task.state) {
+                case "COMPLETED" -> "Completed";
+                case "FAILED" -> "Failed";
+                default -> "InProgress";
+            });
+        }
         if (task.state.equals("FAILED")) {
-            remote.put("FailureReason", "ClientError: input is not valid JSON lines");
+            remote.put("FailureReason", task.failureReason);
+        }
+        // Bedrock's fields, as ML Commons merges GetModelInvocationJob into remote_job.
+        remote.put("jobArn", "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/" + task.jobName);
+        if (task.state.equals("COMPLETED")) {
+            remote.put("status", task.partial ? "PartiallyCompleted" : "Completed");
         }
         return doc;
     }
