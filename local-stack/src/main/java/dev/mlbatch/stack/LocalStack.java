@@ -26,7 +26,8 @@ import java.util.Map;
  * <p>{@link #startOrReuse()} reuses the stack that {@code .mlbatch/stack.env} describes when it is
  * healthy and set up, otherwise starts it (and runs {@code setup}). The stack outlives the JVM, so
  * every test class of every module shares one stack; a file lock makes concurrent starts safe.
- * Stop it with {@code ./mlbatch stack down}. With system property
+ * Stop it with {@code ./mlbatch stack down}. Under a Maven build (system property {@code mlbatch.testRun}), a
+ * stack this JVM starts is marked {@link StartedByTests} and the build stops it at its end. With system property
  * {@code mlbatch.stack.stopAfterTests=true}, a JVM that had to start the stack stops it on exit.
  */
 public final class LocalStack {
@@ -47,12 +48,13 @@ public final class LocalStack {
         }
         StackLauncher launcher = new StackLauncher(StackHome.locate());
         try {
-            StackEnv env = StackEnv.read(launcher.home().envFile()).filter(StackLauncher::isHealthy).orElse(null);
+            StackEnv env = StackEnv.read(launcher.home().envFile()).filter(launcher::isOwnHealthy).orElse(null);
             boolean started = false;
             if (env == null) {
                 env = launcher.up(new PrintStream(System.out, true));
                 started = true;
             }
+            markIfThisBuildOwns(launcher.home(), started);
             if (!isSetUp(env)) {
                 env = new ConnectorSetup(env, ConnectorSetup.defaultConnectorsDir())
                         .run(launcher.home().envFile(), new PrintStream(System.out, true));
@@ -74,6 +76,21 @@ public final class LocalStack {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the local stack", e);
         }
+    }
+
+    /**
+     * Under a Maven build, a stack this JVM started is marked as the build's, to be stopped at its end; so is one an
+     * earlier build started and could not stop (it ended early). A stack started otherwise stays unmarked.
+     */
+    private static void markIfThisBuildOwns(StackHome home, boolean started) {
+        StartedByTests.ofThisJvm().ifPresent(thisBuild -> {
+            var marker = StartedByTests.read(home);
+            boolean leftByEndedBuild = marker.isPresent() && !marker.get().build().equals(thisBuild.build())
+                    && !marker.get().buildRunning();
+            if (started || leftByEndedBuild) {
+                thisBuild.write(home);
+            }
+        });
     }
 
     private static boolean isSetUp(StackEnv env) {

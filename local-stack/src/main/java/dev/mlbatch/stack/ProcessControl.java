@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -37,6 +38,38 @@ public final class ProcessControl {
      */
     public static boolean isOurs(long pid, String marker) {
         return isAlive(pid) && commandLine(pid).contains(marker);
+    }
+
+    /**
+     * The arguments of process {@code pid} (from /proc on Linux; empty if unknown), for exact matches: a substring
+     * test on the command line would take {@code /a/x/...} for {@code /x/...}.
+     */
+    public static List<String> arguments(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return List.of(new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).split("\0"));
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not Linux
+        }
+        return ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(List::of).orElse(List.of());
+    }
+
+    /** True if the live process {@code pid} has {@code first} directly followed by {@code second} among its arguments. */
+    public static boolean hasArguments(long pid, String first, String second) {
+        List<String> args = arguments(pid);
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals(first) && args.get(i + 1).equals(second)) {
+                return isAlive(pid);
+            }
+        }
+        return false;
+    }
+
+    /** True if the live process {@code pid} has exactly {@code argument} among its arguments. */
+    public static boolean hasArgument(long pid, String argument) {
+        return arguments(pid).contains(argument) && isAlive(pid);
     }
 
     /**

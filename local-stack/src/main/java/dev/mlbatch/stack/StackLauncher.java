@@ -49,25 +49,62 @@ public final class StackLauncher {
      * logback.xml, so that a shared class path (the distribution) holds only pipeline-runtime's.
      */
     public static final String SERVICES_LOGBACK_OPTION = "-Dlogback.configurationFile=logback-services.xml";
+    /** Held (between JVMs by a file, within one by this object) while a stack picks and binds its ports. */
+    private static final Object PORTS_GUARD = new Object();
+    private static final Path PORTS_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "mlbatch-stack-ports.lock");
+    private static final int START_ATTEMPTS = 3;
+
+    /** The ports a stack asks for first; a busy one is replaced by a free one, and {@code up} says so. */
+    public record Ports(int openSearch, int transport, int s3, int modelService, int gateway) {
+        public static final Ports DEFAULTS = new Ports(OPENSEARCH_PORT, TRANSPORT_PORT, S3_PORT, MODEL_SERVICE_PORT, GATEWAY_PORT);
+
+        /** Five ports that are free now: for a second stack (tests) that should not take the shared one's defaults. */
+        public static Ports free() throws IOException {
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+                }
+                return new Ports(held.get(0).getLocalPort(), held.get(1).getLocalPort(), held.get(2).getLocalPort(),
+                        held.get(3).getLocalPort(), held.get(4).getLocalPort());
+            } finally {
+                for (ServerSocket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
 
     private final StackHome home;
     private final OpenSearchNode node;
+    private final Ports preferred;
 
     public StackLauncher(StackHome home) {
+        this(home, Ports.DEFAULTS);
+    }
+
+    public StackLauncher(StackHome home, Ports preferred) {
         this.home = home.ensureDirs();
         this.node = new OpenSearchNode(home, System.getenv().getOrDefault("MLBATCH_OPENSEARCH_HEAP", "1g"));
+        this.preferred = preferred;
     }
 
     public StackHome home() {
         return home;
     }
 
-    /** Starts whatever is not running and returns the env; a healthy stack is left as it is. */
+    /**
+     * Starts what is not running and returns the env. A healthy node of this stack is kept; so is a healthy services
+     * JVM of this stack (with the jobs it holds in memory) when the node it fronts kept its address. Only when the
+     * services JVM (re)starts are the unfinished ML Commons batch tasks marked FAILED (their jobs are gone).
+     * A node or services JVM answering on an address of this stack's env file but not run from this state folder is
+     * never adopted.
+     */
     public StackEnv up(PrintStream out) throws IOException, InterruptedException {
         try (FileChannel channel = FileChannel.open(home.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
             var existing = StackEnv.read(home.envFile());
-            if (existing.isPresent() && isHealthy(existing.get())) {
+            if (existing.isPresent() && isOwnHealthy(existing.get())) {
                 out.println("stack is already up");
                 return existing.get();
             }
@@ -75,19 +112,31 @@ public final class StackLauncher {
             new OpenSearchAssembler(home, new MavenFetcher()).ensureAssembled();
             StackEnv previous = existing.orElse(null);
             String openSearchUrl;
-            if (node.isRunning() && previous != null && OpenSearchNode.isHealthy(previous.get(StackEnv.OPENSEARCH_URL))) {
-                openSearchUrl = previous.get(StackEnv.OPENSEARCH_URL);
-            } else {
-                node.stop();
-                int httpPort = port(previousPort(previous, StackEnv.OPENSEARCH_URL, OPENSEARCH_PORT));
-                node.start(httpPort, port(TRANSPORT_PORT));
-                openSearchUrl = "http://127.0.0.1:" + httpPort;
+            Properties ports;
+            synchronized (PORTS_GUARD) {
+                try (FileChannel portsChannel = FileChannel.open(PORTS_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock portsLock = portsChannel.lock()) {
+                    String previousUrl = previous == null ? null : previous.get(StackEnv.OPENSEARCH_URL);
+                    if (previousUrl != null && OpenSearchNode.isHealthy(previousUrl) && node.answersAt(previousUrl)) {
+                        openSearchUrl = previousUrl;
+                        out.println("OpenSearch is up (pid " + node.pid().getAsLong() + "): kept");
+                    } else {
+                        node.stop();
+                        openSearchUrl = startNode(previous, out);
+                    }
+                    if (servicesAreOursAndUp(previous, openSearchUrl)) {
+                        ports = portsOf(previous);
+                        out.println("services JVM is up (pid " + ProcessControl.readPid(home.servicesPidFile()).getAsLong()
+                                + "): kept, with the jobs it runs");
+                    } else {
+                        stopServices();
+                        ports = startServices(openSearchUrl, previous, out);
+                        // The new model service knows none of the jobs ML Commons may still count as running.
+                        new UnfinishedBatchTasks(new OpenSearchHttp(openSearchUrl))
+                                .failAll("the local model service (re)started and keeps jobs in memory only: this task's job is gone");
+                    }
+                }
             }
-            stopServices();
-            Properties ports = startServices(openSearchUrl, previous);
-            // The new model service knows none of the jobs ML Commons may still count as running.
-            new UnfinishedBatchTasks(new OpenSearchHttp(openSearchUrl))
-                    .failAll("the local model service (re)started and keeps jobs in memory only: this task's job is gone");
             StackEnv env = env(openSearchUrl, ports, previous);
             env.write(home.envFile());
             out.printf("stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -96,12 +145,95 @@ public final class StackLauncher {
         }
     }
 
+    /**
+     * Every endpoint of {@code env} answers, and the node and the services JVM answering are this state folder's own
+     * processes (a stack whose processes died may find another stack's on its old ports).
+     */
+    public boolean isOwnHealthy(StackEnv env) {
+        return isHealthy(env) && node.answersAt(env.get(StackEnv.OPENSEARCH_URL))
+                && servicesAreOursAndUp(env, env.get(StackEnv.OPENSEARCH_URL));
+    }
+
+    /** Starts the node on the preferred (or previous) ports, moving to free ones if they are or become busy. */
+    private String startNode(StackEnv previous, PrintStream out) throws IOException, InterruptedException {
+        int httpWanted = previousPort(previous, StackEnv.OPENSEARCH_URL, preferred.openSearch());
+        int transportWanted = preferred.transport();
+        for (int attempt = 1; ; attempt++) {
+            int httpPort = port(httpWanted, "OpenSearch HTTP", out);
+            int transportPort = port(transportWanted, "OpenSearch transport", out);
+            try {
+                node.start(httpPort, transportPort);
+                return "http://127.0.0.1:" + httpPort;
+            } catch (IOException e) {
+                node.stop();
+                boolean portTaken = !isFree(httpPort) || !isFree(transportPort);
+                if (!portTaken || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                // Someone else took a port between our check and the node's bind: try others.
+                out.println("OpenSearch could not start on ports " + httpPort + "/" + transportPort
+                        + " (taken meanwhile by another process); trying other ports");
+                httpWanted = isFree(httpPort) ? httpPort : 0;
+                transportWanted = isFree(transportPort) ? transportPort : 0;
+            }
+        }
+    }
+
+    /** The services JVM of this state folder is alive, answers on the env's addresses, and fronts {@code openSearchUrl}. */
+    private boolean servicesAreOursAndUp(StackEnv env, String openSearchUrl) {
+        if (env == null || !openSearchUrl.equals(env.get(StackEnv.OPENSEARCH_URL))) {
+            return false; // the gateway forwards to the node's old address
+        }
+        OptionalLong pid = ProcessControl.readPid(home.servicesPidFile());
+        if (pid.isEmpty() || !runsOurServices(pid.getAsLong())) {
+            return false;
+        }
+        OptionalLong answering = healthPid(env.get(StackEnv.MODEL_SERVICE_URL));
+        // A services JVM from before the health answer carried its pid: its pid file and command line vouch for it.
+        boolean sameProcess = answering.isEmpty() ? httpOk(env.get(StackEnv.MODEL_SERVICE_URL) + "/_mlbatch/health")
+                : answering.getAsLong() == pid.getAsLong();
+        return sameProcess && reachable(env.get(StackEnv.S3_ENDPOINT)) && reachable(env.get(StackEnv.GATEWAY_URL));
+    }
+
+    private boolean runsOurServices(long pid) {
+        return ProcessControl.hasArgument(pid, ServicesMain.class.getName())
+                && ProcessControl.hasArguments(pid, "--home", home.root().toString());
+    }
+
+    /** The pid in the model service's health answer; empty when it does not answer 200 or gives none. */
+    private static OptionalLong healthPid(String modelServiceUrl) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()
+                    .send(HttpRequest.newBuilder(URI.create(modelServiceUrl + "/_mlbatch/health")).timeout(Duration.ofSeconds(3)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return OptionalLong.empty();
+            }
+            var pid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("pid");
+            return pid.canConvertToLong() ? OptionalLong.of(pid.asLong()) : OptionalLong.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    private static Properties portsOf(StackEnv env) {
+        Properties ports = new Properties();
+        ports.setProperty("s3.port", Integer.toString(URI.create(env.get(StackEnv.S3_ENDPOINT)).getPort()));
+        ports.setProperty("model.port", Integer.toString(URI.create(env.get(StackEnv.MODEL_SERVICE_URL)).getPort()));
+        ports.setProperty("gateway.port", Integer.toString(URI.create(env.get(StackEnv.GATEWAY_URL)).getPort()));
+        return ports;
+    }
+
     public void down(PrintStream out) throws IOException {
         try (FileChannel channel = FileChannel.open(home.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
             stopServices();
             node.stop();
             Files.deleteIfExists(home.envFile());
+            StartedByTests.remove(home);
             out.println("stack down");
         }
     }
@@ -142,19 +274,38 @@ public final class StackLauncher {
 
     /** Pids of processes still alive that run this stack's OpenSearch or services main (by command line). */
     public List<Long> livePids() {
-        List<Long> pids = new ArrayList<>();
-        String nodeDir = home.openSearchDir().toString();
-        ProcessHandle.allProcesses().forEach(h -> {
-            String cmd = ProcessControl.commandLine(h.pid());
-            if ((cmd.contains(nodeDir) && cmd.contains("org.opensearch.bootstrap.OpenSearch"))
-                    || (cmd.contains(ServicesMain.class.getName()) && cmd.contains(home.root().toString()))) {
-                pids.add(h.pid());
-            }
-        });
+        List<Long> pids = new ArrayList<>(node.livePids());
+        ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(this::runsOurServices).forEach(pids::add);
         return pids;
     }
 
-    private Properties startServices(String openSearchUrl, StackEnv previous) throws IOException, InterruptedException {
+    /** Starts the services JVM; if it dies before it is ready because a port was taken meanwhile, tries other ports. */
+    private Properties startServices(String openSearchUrl, StackEnv previous, PrintStream out) throws IOException, InterruptedException {
+        int s3 = previousPort(previous, StackEnv.S3_ENDPOINT, preferred.s3());
+        int model = previousPort(previous, StackEnv.MODEL_SERVICE_URL, preferred.modelService());
+        int gateway = previousPort(previous, StackEnv.GATEWAY_URL, preferred.gateway());
+        for (int attempt = 1; ; attempt++) {
+            int s3Port = port(s3, "S3", out);
+            int modelPort = port(model, "model service", out);
+            int gatewayPort = port(gateway, "SigV4 gateway", out);
+            try {
+                return startServices(openSearchUrl, s3Port, modelPort, gatewayPort);
+            } catch (IOException e) {
+                boolean portTaken = !isFree(s3Port) || !isFree(modelPort) || !isFree(gatewayPort);
+                if (!portTaken || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                out.println("the services JVM could not bind ports " + s3Port + "/" + modelPort + "/" + gatewayPort
+                        + " (taken meanwhile by another process); trying other ports");
+                s3 = isFree(s3Port) ? s3Port : 0;
+                model = isFree(modelPort) ? modelPort : 0;
+                gateway = isFree(gatewayPort) ? gatewayPort : 0;
+            }
+        }
+    }
+
+    private Properties startServices(String openSearchUrl, int s3Port, int modelPort, int gatewayPort)
+            throws IOException, InterruptedException {
         Files.deleteIfExists(home.servicesReadyFile());
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -166,9 +317,9 @@ public final class StackLauncher {
                 SERVICES_LOGBACK_OPTION,
                 "-cp", JvmClasspath.forServices(), ServicesMain.class.getName(),
                 "--home", home.root().toString(),
-                "--s3-port", Integer.toString(port(previousPort(previous, StackEnv.S3_ENDPOINT, S3_PORT))),
-                "--model-port", Integer.toString(port(previousPort(previous, StackEnv.MODEL_SERVICE_URL, MODEL_SERVICE_PORT))),
-                "--gateway-port", Integer.toString(port(previousPort(previous, StackEnv.GATEWAY_URL, GATEWAY_PORT))),
+                "--s3-port", Integer.toString(s3Port),
+                "--model-port", Integer.toString(modelPort),
+                "--gateway-port", Integer.toString(gatewayPort),
                 "--opensearch-url", openSearchUrl));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.servicesLog().toFile()))
@@ -194,7 +345,7 @@ public final class StackLauncher {
 
     private void stopServices() {
         OptionalLong pid = ProcessControl.readPid(home.servicesPidFile());
-        if (pid.isPresent() && ProcessControl.isOurs(pid.getAsLong(), ServicesMain.class.getName())) {
+        if (pid.isPresent() && runsOurServices(pid.getAsLong())) {
             LOG.info("stopping services JVM (pid {})", pid.getAsLong());
             ProcessControl.stop(pid.getAsLong(), Duration.ofSeconds(20));
         }
@@ -261,15 +412,31 @@ public final class StackLauncher {
         }
     }
 
-    /** The preferred port if free, else any free port. */
-    static int port(int preferred) throws IOException {
-        try (ServerSocket s = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+    /**
+     * The wanted port if free (0: any), else a free one; moving is said in one line naming both ports, because
+     * clients configured for the default address will not find the stack there.
+     */
+    static int port(int wanted, String what, PrintStream out) throws IOException {
+        if (wanted > 0 && isFree(wanted)) {
+            return wanted;
+        }
+        int other;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            other = s.getLocalPort();
+        }
+        if (wanted > 0) {
+            out.println("port " + wanted + " (" + what + ") is busy; " + what + " uses port " + other);
+            LOG.info("port {} ({}) is busy; using {}", wanted, what, other);
+        }
+        return other;
+    }
+
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
-            return preferred;
+            return true;
         } catch (IOException busy) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
+            return false;
         }
     }
 

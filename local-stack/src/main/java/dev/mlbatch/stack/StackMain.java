@@ -20,17 +20,36 @@ public final class StackMain {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(StackHome.locate(), args, out, err);
+    }
+
+    public static int run(StackHome home, String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: StackMain stack up|down|status | setup | jobs [--watch]");
+            err.println("usage: StackMain stack up|down|status|down-after-tests <build> | setup | jobs [--watch]");
             return 2;
         }
-        StackLauncher launcher = new StackLauncher(StackHome.locate());
+        StackLauncher launcher = new StackLauncher(home);
         try {
             switch (args[0]) {
                 case "stack" -> {
                     String sub = args.length > 1 ? args[1] : "";
                     switch (sub) {
-                        case "up" -> launcher.up(out);
+                        case "up" -> {
+                            launcher.up(out);
+                            // Asked for by the user: no build stops it any more.
+                            StartedByTests.remove(launcher.home());
+                        }
+                        case "down-after-tests" -> {
+                            String build = args.length > 2 ? args[2] : "";
+                            var marker = StartedByTests.read(launcher.home());
+                            if (marker.isPresent() && marker.get().build().equals(build)) {
+                                out.println("stopping the local stack in " + launcher.home().root() + ": this build's tests started it");
+                                launcher.down(out);
+                            } else {
+                                out.println("leaving the local stack in " + launcher.home().root() + " as it is: "
+                                        + (marker.isPresent() ? "another build's tests started it" : "this build's tests did not start it"));
+                            }
+                        }
                         case "down" -> launcher.down(out);
                         case "status" -> {
                             return launcher.status(out) ? 0 : 3;
@@ -43,7 +62,7 @@ public final class StackMain {
                     return 0;
                 }
                 case "setup" -> {
-                    StackEnv env = StackEnv.read(launcher.home().envFile()).filter(StackLauncher::isHealthy).orElse(null);
+                    StackEnv env = StackEnv.read(launcher.home().envFile()).filter(launcher::isOwnHealthy).orElse(null);
                     if (env == null) {
                         err.println("mlbatch setup: the stack is not up; run `mlbatch stack up` first");
                         return 3;

@@ -129,7 +129,8 @@ public final class ModelService implements AutoCloseable {
     private Reply admin(HttpCall call) {
         try {
             return switch (call.method() + " " + call.rawPath()) {
-                case "GET /_mlbatch/health" -> Reply.json(200, Map.of("status", "ok",
+                // pid: lets `stack up` tell this stack's services JVM from another one answering on the port.
+                case "GET /_mlbatch/health" -> Reply.json(200, Map.of("status", "ok", "pid", ProcessHandle.current().pid(),
                         "sagemakerJobs", sageMaker.jobs().size(), "bedrockJobs", bedrock.jobs().size()));
                 case "GET /_mlbatch/config" -> Reply.json(200, config.get());
                 case "PUT /_mlbatch/config", "POST /_mlbatch/config" -> {

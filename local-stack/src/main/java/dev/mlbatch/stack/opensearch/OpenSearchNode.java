@@ -1,5 +1,7 @@
 package dev.mlbatch.stack.opensearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.ProcessControl;
 import dev.mlbatch.stack.StackHome;
 import org.slf4j.Logger;
@@ -26,6 +28,8 @@ import java.util.OptionalLong;
 public final class OpenSearchNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenSearchNode.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLUSTER_NAME = "mlbatch-local";
 
     private final StackHome home;
     private final String heap;
@@ -72,7 +76,7 @@ public final class OpenSearchNode {
 
     private String config(int httpPort, int transportPort) {
         return String.join("\n",
-                "cluster.name: mlbatch-local",
+                "cluster.name: " + CLUSTER_NAME,
                 "node.name: mlbatch-node-1",
                 "network.host: 127.0.0.1",
                 "http.port: " + httpPort,
@@ -90,21 +94,89 @@ public final class OpenSearchNode {
                 "");
     }
 
+    /**
+     * Waits until the node at {@code url} is healthy and is this stack's own process (see {@link #answersAt}).
+     * A healthy node of someone else on that port does not count: with {@code -d} the start script returns at once,
+     * and a node that then fails to bind its ports exits and removes its pid file while the other node answers.
+     */
     public void waitHealthy(String url, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (isHealthy(url)) {
+            if (isHealthy(url) && answersAt(url)) {
                 return;
             }
-            OptionalLong pid = pid();
-            if (pid.isPresent() && !ProcessControl.isAlive(pid.getAsLong())) {
-                throw new IOException("OpenSearch exited during start-up; see " + home.openSearchLogs());
+            // The script execs the JVM at once; give it a few seconds to appear before calling it gone.
+            if (System.nanoTime() - started > Duration.ofSeconds(5).toNanos() && livePids().isEmpty()) {
+                throw new IOException("OpenSearch exited during start-up" + startFailureHint() + "; see " + home.openSearchLogs());
             }
             Thread.sleep(500);
         }
-        if (!isHealthy(url)) {
-            throw new IOException("OpenSearch at " + url + " not healthy after " + timeout.toSeconds() + " s; see " + home.openSearchLogs());
+        throw new IOException("OpenSearch at " + url + " not healthy (or not this stack's node) after " + timeout.toSeconds()
+                + " s" + startFailureHint() + "; see " + home.openSearchLogs());
+    }
+
+    /**
+     * True if the node answering at {@code url} is this stack's: its process id (from {@code GET _nodes/_local/process})
+     * is the pid in this state folder's pid file, and that process runs this folder's node. Never adopt any other.
+     */
+    public boolean answersAt(String url) {
+        OptionalLong pid = pid();
+        if (pid.isEmpty() || !isRunning()) {
+            return false;
         }
+        OptionalLong answering = processIdAt(url);
+        return answering.isPresent() && answering.getAsLong() == pid.getAsLong();
+    }
+
+    /** The process id of the node answering at {@code url}, if one answers. */
+    public static OptionalLong processIdAt(String url) {
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url + "/_nodes/_local/process"))
+                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return OptionalLong.empty();
+            }
+            for (JsonNode node : JSON.readTree(r.body()).path("nodes")) {
+                JsonNode id = node.path("process").path("id");
+                if (id.canConvertToLong()) {
+                    return OptionalLong.of(id.asLong());
+                }
+            }
+            return OptionalLong.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Processes running this state folder's node (by command line), whatever the pid file says. */
+    public List<Long> livePids() {
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(this::runsOurNode).toList();
+    }
+
+    /** ": <the bind error>" when the node's log says it could not bind a port, else "". */
+    private String startFailureHint() {
+        Path log = home.openSearchLogs().resolve(CLUSTER_NAME + ".log");
+        try {
+            if (Files.isRegularFile(log)) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0 && i >= lines.size() - 400; i--) {
+                    String line = lines.get(i);
+                    if (line.contains("BindTransportException") || line.contains("BindHttpException")
+                            || line.contains("Address already in use")) {
+                        String trimmed = line.trim();
+                        return ": " + (trimmed.length() > 300 ? trimmed.substring(0, 300) + "..." : trimmed);
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no hint then
+        }
+        return "";
     }
 
     /** Yellow or green within one second. */
@@ -128,14 +200,25 @@ public final class OpenSearchNode {
 
     public boolean isRunning() {
         OptionalLong pid = pid();
-        return pid.isPresent() && ProcessControl.isOurs(pid.getAsLong(), home.openSearchDir().toString());
+        return pid.isPresent() && runsOurNode(pid.getAsLong());
     }
 
+    /** The OpenSearch JVM of this state folder: its path.home argument names exactly this folder's node. */
+    private boolean runsOurNode(long pid) {
+        return ProcessControl.hasArgument(pid, "-Dopensearch.path.home=" + home.openSearchDir())
+                && ProcessControl.hasArgument(pid, "org.opensearch.bootstrap.OpenSearch");
+    }
+
+    /** Stops this folder's node: the pid file's process if it is ours, and any other process running this folder's node. */
     public void stop() throws IOException {
         OptionalLong pid = pid();
-        if (pid.isPresent() && ProcessControl.isOurs(pid.getAsLong(), home.openSearchDir().toString())) {
+        if (pid.isPresent() && runsOurNode(pid.getAsLong())) {
             LOG.info("stopping OpenSearch (pid {})", pid.getAsLong());
             ProcessControl.stop(pid.getAsLong(), Duration.ofSeconds(60));
+        }
+        for (long stray : livePids()) {
+            LOG.info("stopping OpenSearch process {} of {} (not in the pid file)", stray, home.openSearchDir());
+            ProcessControl.stop(stray, Duration.ofSeconds(60));
         }
         Files.deleteIfExists(home.openSearchPidFile());
     }

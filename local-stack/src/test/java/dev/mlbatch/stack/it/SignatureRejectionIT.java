@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.LocalStackExtension;
+import dev.mlbatch.stack.sigv4.SignedHttpClient;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -27,7 +29,10 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Wrong signatures, unknown keys and stale dates are refused by the model service and the gateway. */
+/**
+ * Wrong signatures, unknown keys, stale dates, another region and session tokens the stack did not issue are
+ * refused by the model service and the gateway.
+ */
 @ExtendWith(LocalStackExtension.class)
 class SignatureRejectionIT {
 
@@ -91,6 +96,28 @@ class SignatureRejectionIT {
         HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/sigv4-gateway-it/_doc/1")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("signed write", JSON.readTree(read.body()).path("_source").path("title").asText());
+    }
+
+    @Test
+    void anotherRegionAndAMadeUpSessionTokenAreRefusedByBoth(LocalStack stack) throws Exception {
+        SignedHttpClient euSageMaker = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), "eu-west-1", "sagemaker");
+        HttpResponse<String> model = euSageMaker.send("POST", stack.modelServiceUrl() + "/sagemaker/ListTransformJobs", "{}");
+        assertEquals(403, model.statusCode(), model.body());
+        assertTrue(JSON.readTree(model.body()).path("message").asText()
+                .startsWith("Credential should be scoped to a valid region, not 'eu-west-1'."), model.body());
+        SignedHttpClient euEs = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), "eu-west-1", "es");
+        HttpResponse<String> gateway = euEs.send("GET", stack.gatewayUrl() + "/_cluster/health", null);
+        assertEquals(403, gateway.statusCode(), gateway.body());
+        assertTrue(JSON.readTree(gateway.body()).path("message").asText().contains("not 'eu-west-1'"), gateway.body());
+
+        for (String[] target : new String[][] {{stack.modelServiceUrl() + "/bedrock/model-invocation-jobs", "bedrock"},
+                {stack.gatewayUrl() + "/_cluster/health", "es"}}) {
+            SignedHttpClient withToken = new SignedHttpClient(AwsSessionCredentials.create(stack.accessKeyId(),
+                    stack.secretAccessKey(), "made-up-token"), stack.region(), target[1]);
+            HttpResponse<String> r = withToken.send("GET", target[0], null);
+            assertEquals(403, r.statusCode(), target[1] + ": " + r.body());
+            assertEquals("The security token included in the request is invalid.", JSON.readTree(r.body()).path("message").asText());
+        }
     }
 
     private HttpResponse<String> send(String method, String url, String body, String service, String key, String secret,
