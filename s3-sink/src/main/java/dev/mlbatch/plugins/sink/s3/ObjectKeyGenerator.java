@@ -49,6 +49,19 @@ public class ObjectKeyGenerator {
         literals.add(pathPrefix.substring(from));
     }
 
+    /** Ordinals are zero-padded to this many digits, so that keys sort in record order. */
+    static final int ORDINAL_DIGITS = 10;
+
+    /**
+     * {@code object_key.name_from_source}: {@code <path_prefix><source name prefix>-<ordinal of the first record>.<ext>};
+     * the prefix has no date patterns in this mode (checked by {@link ObjectKeyOptions}).
+     */
+    public String sourceKey(final SourceObject source, final long firstOrdinal) {
+        final String ordinal = Long.toString(firstOrdinal);
+        return literals.get(0) + source.namePrefix() + "-" + "0".repeat(Math.max(0, ORDINAL_DIGITS - ordinal.length()))
+                + ordinal + suffix;
+    }
+
     public String nextKey() {
         final Instant instant = clock.instant();
         final ZonedDateTime now = instant.atZone(ZoneOffset.UTC);

@@ -3,13 +3,29 @@ package dev.mlbatch.plugins.sink.s3;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.AssertTrue;
 
-/** {@code object_key}: the key prefix, which may hold date patterns such as {@code inputs/%{yyyy}/%{MM}/%{dd}/}. */
+/**
+ * {@code object_key}: the key prefix, which may hold date patterns such as {@code inputs/%{yyyy}/%{MM}/%{dd}/}, and
+ * (ours, not upstream) {@code name_from_source}: name objects after the S3 object their records were read from.
+ */
 public class ObjectKeyOptions {
     @JsonProperty("path_prefix")
     private String pathPrefix = "";
 
+    @JsonProperty("name_from_source")
+    private boolean nameFromSource = false;
+
     public String getPathPrefix() {
         return pathPrefix == null ? "" : pathPrefix;
+    }
+
+    public boolean isNameFromSource() {
+        return nameFromSource;
+    }
+
+    @AssertTrue(message = "object_key.name_from_source: true cannot be combined with date patterns %{...} in "
+            + "object_key.path_prefix: the time of the write would change the key on every run")
+    boolean isNameFromSourceWithoutDatePatterns() {
+        return !nameFromSource || pathPrefix == null || !pathPrefix.contains("%{");
     }
 
     @AssertTrue(message = "object_key.path_prefix must not start with '/' (S3 keys have no leading slash)")

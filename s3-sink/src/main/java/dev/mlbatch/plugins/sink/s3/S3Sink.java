@@ -20,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,10 @@ public class S3Sink extends AbstractSink<Record<Event>> {
     private final long maxBytes;
     private final int maxEvents;
     private final long timeoutNanos;
+    private final boolean nameFromSource;
     private ObjectBuffer buffer;
+    /** name_from_source: one open object per source object, in the order their first events came. */
+    private final Map<SourceObject, SourceBuffer> sourceBuffers = new LinkedHashMap<>();
     private volatile boolean ready;
     private final AtomicBoolean shutDown = new AtomicBoolean();
 
@@ -84,6 +89,7 @@ public class S3Sink extends AbstractSink<Record<Event>> {
         this.maxBytes = config.getThreshold().getMaximumSize().getBytes();
         this.maxEvents = config.getThreshold().getEventCount();
         this.timeoutNanos = config.getThreshold().getEventCollectTimeout().toNanos();
+        this.nameFromSource = config.getObjectKey().isNameFromSource();
         this.buffer = newBuffer();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread thread = new Thread(r, "s3-sink-flush-" + pluginSetting.getPipelineName());
@@ -92,6 +98,36 @@ public class S3Sink extends AbstractSink<Record<Event>> {
         });
         endpointOverride.endpoint().ifPresent(endpoint ->
                 LOG.info("s3 sink: S3 endpoint overridden to {} (path-style addressing)", endpoint));
+    }
+
+    /**
+     * The open object of one source object: its records in arrival order, named after its first record. It is cut at
+     * {@code event_count} / {@code maximum_size} like any object, so the same source records always give the same
+     * objects, and written as a partial object only once its source has sent nothing for {@code event_collect_timeout}
+     * (or at shutdown), i.e. when the source object has been read to its end.
+     */
+    private static final class SourceBuffer {
+        final SourceObject source;
+        final ObjectBuffer buffer;
+        final long firstOrdinal;
+        long lastEventNanos;
+
+        SourceBuffer(final SourceObject source, final ObjectBuffer buffer, final long firstOrdinal) {
+            this.source = source;
+            this.buffer = buffer;
+            this.firstOrdinal = firstOrdinal;
+        }
+    }
+
+    /** An object ready to be written, with its key. */
+    private static final class Finished {
+        final ObjectBuffer buffer;
+        final String key;
+
+        Finished(final ObjectBuffer buffer, final String key) {
+            this.buffer = buffer;
+            this.key = key;
+        }
     }
 
     private ObjectBuffer newBuffer() {
@@ -120,12 +156,19 @@ public class S3Sink extends AbstractSink<Record<Event>> {
 
     @Override
     public void doOutput(final Collection<Record<Event>> records) {
-        final List<ObjectBuffer> full = new ArrayList<>(1);
+        final List<Finished> full = new ArrayList<>(1);
         synchronized (lock) {
             for (final Record<Event> record : records) {
-                buffer.add(record.getData(), System.nanoTime());
-                if (buffer.eventCount() >= maxEvents || buffer.encodedBytes() >= maxBytes) {
-                    full.add(buffer);
+                final Event event = record.getData();
+                final SourceObject source = nameFromSource ? SourceObject.of(event) : null;
+                final long now = System.nanoTime();
+                if (source != null) {
+                    addFromSource(event, source, now, full);
+                    continue;
+                }
+                buffer.add(event, now);
+                if (isFull(buffer)) {
+                    full.add(new Finished(buffer, null));
                     buffer = newBuffer();
                 }
             }
@@ -134,25 +177,58 @@ public class S3Sink extends AbstractSink<Record<Event>> {
         full.forEach(this::write);
     }
 
+    private boolean isFull(final ObjectBuffer object) {
+        return object.eventCount() >= maxEvents || object.encodedBytes() >= maxBytes;
+    }
+
+    private void addFromSource(final Event event, final SourceObject source, final long now, final List<Finished> full) {
+        SourceBuffer open = sourceBuffers.get(source);
+        if (open == null) {
+            open = new SourceBuffer(source, newBuffer(), SourceObject.ordinal(event));
+            sourceBuffers.put(source, open);
+        }
+        open.buffer.add(event, now);
+        open.lastEventNanos = now;
+        if (isFull(open.buffer)) {
+            sourceBuffers.remove(source);
+            full.add(finished(open));
+        }
+    }
+
+    private Finished finished(final SourceBuffer open) {
+        return new Finished(open.buffer, keys.sourceKey(open.source, open.firstOrdinal));
+    }
+
     private void flushIfTimedOut() {
         try {
-            final ObjectBuffer due;
+            final List<Finished> due = new ArrayList<>(1);
             synchronized (lock) {
-                if (buffer.eventCount() == 0 || System.nanoTime() - buffer.firstEventNanos() < timeoutNanos) {
-                    return;
+                final long now = System.nanoTime();
+                if (buffer.eventCount() > 0 && now - buffer.firstEventNanos() >= timeoutNanos) {
+                    due.add(new Finished(buffer, null));
+                    buffer = newBuffer();
                 }
-                due = buffer;
-                buffer = newBuffer();
+                // A source object's last object waits until the source has been quiet for the whole timeout, so
+                // a slow read is not cut at a point that a re-run would not cut at.
+                final var open = sourceBuffers.values().iterator();
+                while (open.hasNext()) {
+                    final SourceBuffer source = open.next();
+                    if (now - source.lastEventNanos >= timeoutNanos) {
+                        open.remove();
+                        due.add(finished(source));
+                    }
+                }
             }
-            write(due);
+            due.forEach(this::write);
         } catch (final RuntimeException e) {
             // Keep the timer alive: one failed write must not stop later ones.
             LOG.error("s3 sink: timed flush failed: {}", e.toString());
         }
     }
 
-    private void write(final ObjectBuffer object) {
-        final String key = keys.nextKey();
+    private void write(final Finished finished) {
+        final ObjectBuffer object = finished.buffer;
+        final String key = finished.key != null ? finished.key : keys.nextKey();
         final byte[] content = object.finish();
         final long start = System.nanoTime();
         try {
@@ -191,14 +267,16 @@ public class S3Sink extends AbstractSink<Record<Event>> {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        final ObjectBuffer rest;
+        final List<Finished> rest = new ArrayList<>();
         synchronized (lock) {
-            rest = buffer;
+            if (buffer.eventCount() > 0) {
+                rest.add(new Finished(buffer, null));
+            }
             buffer = newBuffer();
+            sourceBuffers.values().forEach(open -> rest.add(finished(open)));
+            sourceBuffers.clear();
         }
-        if (rest.eventCount() > 0) {
-            write(rest);
-        }
+        rest.forEach(this::write);
         s3.close();
     }
 }

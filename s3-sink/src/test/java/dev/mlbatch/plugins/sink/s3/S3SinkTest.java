@@ -326,6 +326,107 @@ class S3SinkTest {
         assertEquals(4000, acks.values().stream().filter(v -> v).count());
     }
 
+    /** Events as the s3 source emits them: the source object and the record's ordinal in event metadata. */
+    private static List<Record<Event>> fromSource(final String sourceKey, final String etag, final int from, final int count) {
+        final List<Record<Event>> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            final Event event = JacksonEvent.builder().withEventType("event").withData(Map.of("n", i, "src", sourceKey)).build();
+            event.getMetadata().setAttribute(SourceObject.BUCKET, "raw-bucket");
+            event.getMetadata().setAttribute(SourceObject.KEY, sourceKey);
+            event.getMetadata().setAttribute(SourceObject.ETAG, etag);
+            event.getMetadata().setAttribute(SourceObject.ORDINAL, (long) i);
+            records.add(new Record<>(event));
+        }
+        return records;
+    }
+
+    private Map<String, String> keysAndEtags() {
+        final Map<String, String> result = new java.util.TreeMap<>();
+        objects().forEach(o -> result.put(o.key(), o.eTag()));
+        return result;
+    }
+
+    @Test
+    void nameFromSourceNamesObjectsAfterTheirSourceSoARerunRewritesTheSameObjects() throws Exception {
+        final Map<String, Object> options = Map.of("object_key", Map.of("path_prefix", "input/", "name_from_source", true),
+                "compression", "gzip");
+        for (int run = 0; run < 2; run++) {
+            final S3Sink sink = sink(options);
+            // Two source objects interleaved, as two source workers would send them, plus an event from elsewhere.
+            sink.output(fromSource("raw/corpus.jsonl.gz", "etag-a", 0, 7));
+            sink.output(fromSource("raw/other.jsonl", "etag-b", 0, 3));
+            sink.output(fromSource("raw/corpus.jsonl.gz", "etag-a", 7, 16));
+            sink.output(events(0, 2, "plain"));
+            sink.shutdown();
+            sinks.remove(sink);
+        }
+        final Map<String, String> afterTwoRuns = keysAndEtags();
+        final List<String> sourceNamed = afterTwoRuns.keySet().stream().filter(k -> !k.startsWith("input/events-")).toList();
+        final String a = "input/corpus-" + hashOf("raw-bucket", "raw/corpus.jsonl.gz", "etag-a");
+        final String b = "input/other-" + hashOf("raw-bucket", "raw/other.jsonl", "etag-b");
+        // corpus: 23 records in objects of 10 starting at records 0, 10, 20; other: one object from record 0.
+        assertEquals(List.of(a + "-0000000000.ndjson.gz", a + "-0000000010.ndjson.gz", a + "-0000000020.ndjson.gz",
+                b + "-0000000000.ndjson.gz"), sourceNamed);
+        assertEquals(2, afterTwoRuns.size() - sourceNamed.size(), "the events without a source: usual names, one object per run");
+        final byte[] third = new GZIPInputStream(new ByteArrayInputStream(read(a + "-0000000020.ndjson.gz"))).readAllBytes();
+        assertEquals("{\"n\":20,\"src\":\"raw/corpus.jsonl.gz\"}\n{\"n\":21,\"src\":\"raw/corpus.jsonl.gz\"}\n"
+                + "{\"n\":22,\"src\":\"raw/corpus.jsonl.gz\"}\n", new String(third, StandardCharsets.UTF_8));
+
+        // A third run with the same input gives the same ETags (same bytes); a changed source object new names.
+        final S3Sink again = sink(options);
+        again.output(fromSource("raw/corpus.jsonl.gz", "etag-a", 0, 23));
+        again.output(fromSource("raw/other.jsonl", "etag-b2", 0, 3));
+        again.shutdown();
+        sinks.remove(again);
+        final Map<String, String> afterThree = keysAndEtags();
+        for (final String key : sourceNamed) {
+            assertEquals(afterTwoRuns.get(key), afterThree.get(key), key);
+        }
+        assertTrue(afterThree.containsKey("input/other-" + hashOf("raw-bucket", "raw/other.jsonl", "etag-b2") + "-0000000000.ndjson.gz"));
+        assertEquals(afterTwoRuns.size() + 1, afterThree.size());
+    }
+
+    @Test
+    void nameFromSourceWritesTheLastPartialObjectOnlyOnceItsSourceWentQuiet() throws Exception {
+        final S3Sink sink = sink(Map.of("object_key", Map.of("name_from_source", true),
+                "threshold", Map.of("event_count", 10, "event_collect_timeout", "300ms")));
+        sink.output(fromSource("raw/slow.jsonl", "e", 0, 4));
+        // Events keep coming more often than the timeout: the object stays open although its first event is older.
+        for (int i = 4; i < 8; i++) {
+            Thread.sleep(150);
+            sink.output(fromSource("raw/slow.jsonl", "e", i, 1));
+        }
+        assertEquals(0, objects().size(), "a source object still sending must not be cut by the timeout");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (objects().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("slow-" + hashOf("raw-bucket", "raw/slow.jsonl", "e") + "-0000000000.ndjson"),
+                objects().stream().map(S3Object::key).toList());
+        assertEquals(8, ndjsonLines(objects().get(0).key()).size());
+    }
+
+    @Test
+    void nameFromSourceRefusesDatePatternsAndNamesKeysReadably() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> sink(Map.of("object_key",
+                Map.of("path_prefix", "in/%{yyyy}/", "name_from_source", true)))).getMessage()
+                .contains("name_from_source: true cannot be combined with date patterns"));
+        assertEquals("corpus", SourceObject.baseName("a/b/corpus.jsonl"));
+        assertEquals("corpus.v2", SourceObject.baseName("corpus.v2.jsonl.gz"));
+        assertEquals("my_file_", SourceObject.baseName("x/my file?"));
+        assertEquals("object.hidden", SourceObject.baseName("x/.hidden"));
+    }
+
+    private static String hashOf(final String bucket, final String key, final String etag) throws Exception {
+        final java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (final String field : new String[]{bucket, key, etag}) {
+            final byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+            sha.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+            sha.update(bytes);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    }
+
     @Test
     void badCodecAndPrefixAreConfigurationErrors() {
         assertTrue(assertThrows(InvalidPluginConfigurationException.class,
