@@ -58,6 +58,7 @@ public final class EndToEndFlow implements AutoCloseable {
     private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
     private Instant started = Instant.now();
     private List<String> loadedIds = List.of();
+    private RecordAccount.RawInput raw = RecordAccount.RawInput.of(List.of());
 
     /**
      * @param pipelinesDir {@code pipelines/local}
@@ -166,27 +167,88 @@ public final class EndToEndFlow implements AutoCloseable {
      */
     public List<String> load(final Path corpus, final int records) throws IOException {
         final Instant t0 = Instant.now();
-        final StringBuilder body = new StringBuilder();
-        final List<String> ids = new ArrayList<>(records);
+        final List<String> lines = new ArrayList<>(records);
         try (BufferedReader reader = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
             String line;
-            while (ids.size() < records && (line = reader.readLine()) != null) {
+            while (lines.size() < records && (line = reader.readLine()) != null) {
                 if (!line.isBlank()) {
-                    ids.add(JSON.readTree(line).path("_id").asText());
-                    body.append(line).append('\n');
+                    lines.add(line);
                 }
             }
         }
-        if (ids.size() < records) {
-            throw new IllegalArgumentException(corpus + " holds " + ids.size() + " records, fewer than the " + records + " asked for");
+        if (lines.size() < records) {
+            throw new IllegalArgumentException(corpus + " holds " + lines.size() + " records, fewer than the " + records + " asked for");
+        }
+        return load(lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).toList(), t0);
+    }
+
+    /**
+     * Puts these raw lines (bytes as they are: bad records included) into the provider's raw prefix as one object;
+     * returns the {@code _id}s of the lines that have one.
+     */
+    public List<String> load(final List<byte[]> lines, final Instant t0) throws IOException {
+        final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        final List<String> ids = new ArrayList<>(lines.size());
+        final List<String> texts = new ArrayList<>(lines.size());
+        for (final byte[] line : lines) {
+            body.write(line);
+            body.write('\n');
+            final String text = new String(line, StandardCharsets.UTF_8);
+            texts.add(text);
+            try {
+                final com.fasterxml.jackson.databind.JsonNode id = JSON.readTree(text).path("_id");
+                if (id.isValueNode() && !id.isNull()) {
+                    ids.add(id.asText());
+                }
+            } catch (final IOException notJson) {
+                // Counted by the account as a line that is not JSON.
+            }
         }
         final String key = provider.rawPrefix() + "corpus.jsonl";
-        s3.putObject(r -> r.bucket(stack.bucket()).key(key), RequestBody.fromString(body.toString(), StandardCharsets.UTF_8));
+        s3.putObject(r -> r.bucket(stack.bucket()).key(key), RequestBody.fromBytes(body.toByteArray()));
         this.loadedIds = List.copyOf(ids);
+        this.raw = RecordAccount.RawInput.of(texts);
         this.started = t0;
         stageTimes.put("load into S3", Duration.between(t0, Instant.now()));
-        out.printf(Locale.ROOT, "loaded %d records into s3://%s/%s%n", records, stack.bucket(), key);
+        out.printf(Locale.ROOT, "loaded %d records into s3://%s/%s%n", lines.size(), stack.bucket(), key);
         return ids;
+    }
+
+    /** Where every record of the last load went, as far as the flow has got. */
+    public RecordAccount account() {
+        return RecordAccount.of(raw, observer.documentsWithVector(), s3, stack.bucket(), provider);
+    }
+
+    /**
+     * Stages 2 and 3 side by side after stage 1, until every provider job has ended and every record is accounted
+     * for (indexed, rejected or dead-lettered): the way to run inputs with bad records, whose jobs may fail and be
+     * split, or end partially and be followed up.
+     */
+    public FlowSummary runAccounted(final List<byte[]> lines) throws IOException, InterruptedException {
+        reset();
+        load(lines, Instant.now());
+        prepare();
+        try (RuntimeProcess trigger = start(TRIGGER);
+             RuntimeProcess ingest = start(INGEST)) {
+            final Instant t0 = Instant.now();
+            out.printf("stages 2 and 3 (%s, %s) until every record is accounted for%n", TRIGGER, INGEST);
+            final int[] settled = {0};
+            stageTimes.put("stages 2 and 3", watch(trigger, "every record was accounted for", Duration.ofMinutes(30), POLL, () -> {
+                if (!ingest.isAlive()) {
+                    throw new IllegalStateException(ingest.name() + " stopped; see " + ingest.log());
+                }
+                final ProviderJobs jobs = observer.providerJobs(started);
+                final RecordAccount account = account();
+                // Balanced twice in a row with every job ended: no follow-up job is still about to be created.
+                settled[0] = account.balanced() && jobs.count() > 0 && jobs.allEnded() ? settled[0] + 1 : 0;
+                return new Progress(String.format(Locale.ROOT, "provider jobs %s; indexed %d, rejected %d, dead-lettered %d of %d",
+                        jobs.describe(), account.indexed(), account.rejected(), account.deadLettered(), account.recordsIn()), settled[0] >= 3);
+            }));
+            stop(trigger);
+            stop(ingest);
+            out.printf(Locale.ROOT, "  (%.1f s)%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+        }
+        return summary();
     }
 
     /** Stage 1: one scan of the raw prefix; the runtime exits when its source has finished. */
@@ -255,7 +317,7 @@ public final class EndToEndFlow implements AutoCloseable {
             final long documents = observer.documents();
             final long withVector = observer.documentsWithVector();
             return new Progress(String.format(Locale.ROOT, "stage 3: documents %d/%d, with a vector %d/%d", documents,
-                    records, withVector, records), documents >= records && withVector >= records);
+                    records, withVector, records), documents >= records && withVector >= records || account().balanced());
         }));
     }
 
@@ -300,7 +362,7 @@ public final class EndToEndFlow implements AutoCloseable {
 
     public FlowSummary summary() {
         return new FlowSummary(provider, loadedIds.size(), observer.inputFiles().size(), observer.providerJobs(started),
-                observer.documents(), observer.documentsWithVector(), stageTimes);
+                observer.documents(), observer.documentsWithVector(), account(), stageTimes);
     }
 
     @Override

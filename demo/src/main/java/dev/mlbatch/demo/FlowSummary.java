@@ -8,15 +8,15 @@ import java.util.Map;
 
 /** What one run of the three stages did: records in, files, jobs, documents, and the wall time of each stage. */
 public record FlowSummary(Provider provider, int records, int inputFiles, ProviderJobs jobs, long documents,
-                          long documentsWithVector, Map<String, Duration> stageTimes) {
+                          long documentsWithVector, RecordAccount account, Map<String, Duration> stageTimes) {
 
     public FlowSummary {
         stageTimes = new LinkedHashMap<>(stageTimes);
     }
 
-    /** Every record is in the index, once, with its vector. */
+    /** Every record in is indexed with its vector, rejected with its reason or dead-lettered: none is unaccounted for. */
     public boolean complete() {
-        return documents == records && documentsWithVector == records;
+        return account.balanced();
     }
 
     public Duration total() {
@@ -25,7 +25,7 @@ public record FlowSummary(Provider provider, int records, int inputFiles, Provid
 
     public void print(final PrintStream out) {
         out.printf(Locale.ROOT, "summary (%s)%n", provider);
-        out.printf(Locale.ROOT, "  records in          %d%n", records);
+        account.print(out);
         out.printf(Locale.ROOT, "  input files         %d%n", inputFiles);
         out.printf(Locale.ROOT, "  provider jobs       %s%n", jobs.describe());
         out.printf(Locale.ROOT, "  documents indexed   %d (%d with a vector) in %s%n", documents, documentsWithVector,
