@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /**
  * Streams the elements of one JSON array: each object element is parsed on its own (the array itself is never
@@ -24,14 +23,15 @@ final class JsonArrayReader {
     }
 
     /** {@code parser} must be on the array's START_ARRAY; on return it is on the matching END_ARRAY. */
-    void read(final JsonParser parser, final Consumer<ObjectNode> objects, final MalformedRecordHandler malformed)
+    void read(final JsonParser parser, final JsonLinesReader.LinesConsumer objects, final MalformedRecordHandler malformed)
             throws IOException {
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (token == JsonToken.START_OBJECT) {
+                final long firstLine = parser.currentTokenLocation().getLineNr();
                 final ObjectNode object = mapper.readTree(parser);
                 if (includeEmptyObjects || !object.isEmpty()) {
-                    objects.accept(object);
+                    objects.accept(object, firstLine, parser.currentLocation().getLineNr());
                 }
             } else {
                 final JsonLocation at = parser.currentTokenLocation();

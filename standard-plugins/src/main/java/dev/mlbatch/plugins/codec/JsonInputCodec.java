@@ -53,8 +53,10 @@ public class JsonInputCodec implements ReportingInputCodec {
         Objects.requireNonNull(inputStream, "inputStream");
         Objects.requireNonNull(eventConsumer, "eventConsumer");
         Objects.requireNonNull(malformedRecordHandler, "malformedRecordHandler");
-        try (JsonParser parser = mapper.createParser(inputStream)) {
-            final Document document = new Document(parser, eventConsumer, malformedRecordHandler);
+        // Decoded by us rather than by Jackson, so that invalid UTF-8 is replaced and its records tagged, not fatal.
+        final Utf8CheckingReader decoded = new Utf8CheckingReader(inputStream);
+        try (JsonParser parser = mapper.createParser(decoded)) {
+            final Document document = new Document(parser, decoded, eventConsumer, malformedRecordHandler);
             final JsonToken first = parser.nextToken();
             if (first == JsonToken.START_ARRAY) {
                 if (keyName == null) {
@@ -81,14 +83,17 @@ public class JsonInputCodec implements ReportingInputCodec {
     /** The state of reading one document. */
     private final class Document {
         private final JsonParser parser;
+        private final Utf8CheckingReader decoded;
         private final Consumer<Record<Event>> eventConsumer;
         private final MalformedRecordHandler malformed;
         private final JsonArrayReader arrays = new JsonArrayReader(mapper, true);
         private final Map<String, Object> includedKeys = new LinkedHashMap<>();
         private final Map<String, Object> includedMetadata = new LinkedHashMap<>();
 
-        Document(final JsonParser parser, final Consumer<Record<Event>> eventConsumer, final MalformedRecordHandler malformed) {
+        Document(final JsonParser parser, final Utf8CheckingReader decoded, final Consumer<Record<Event>> eventConsumer,
+                 final MalformedRecordHandler malformed) {
             this.parser = parser;
+            this.decoded = decoded;
             this.eventConsumer = eventConsumer;
             this.malformed = malformed;
         }
@@ -122,8 +127,9 @@ public class JsonInputCodec implements ReportingInputCodec {
 
         /** On START_ARRAY; returns on its END_ARRAY. */
         void readRecords() throws IOException {
-            arrays.read(parser, object -> {
+            arrays.read(parser, (object, firstLine, lastLine) -> {
                 final Record<Event> record = LogRecords.of(object);
+                decoded.markIfInvalid(record.getData(), firstLine, lastLine);
                 includedKeys.forEach(record.getData()::put);
                 includedMetadata.forEach(record.getData().getMetadata()::setAttribute);
                 eventConsumer.accept(record);

@@ -51,7 +51,19 @@ public final class JsonLinesReader {
      */
     public void read(final BufferedReader reader, final long firstLineNumber, final Consumer<ObjectNode> objects,
                      final MalformedRecordHandler malformed) throws IOException {
+        new Run(reader, firstLineNumber, (object, first, last) -> objects.accept(object), malformed).readAll();
+    }
+
+    /** As {@link #read(BufferedReader, long, Consumer, MalformedRecordHandler)}, telling which lines each object came from. */
+    public void read(final BufferedReader reader, final long firstLineNumber, final LinesConsumer objects,
+                     final MalformedRecordHandler malformed) throws IOException {
         new Run(reader, firstLineNumber, objects, malformed).readAll();
+    }
+
+    /** Receives an object with the first and last line of the text it was parsed from. */
+    @FunctionalInterface
+    public interface LinesConsumer {
+        void accept(ObjectNode object, long firstLine, long lastLine);
     }
 
     private enum Outcome { COMPLETE, INCOMPLETE, MALFORMED }
@@ -68,7 +80,7 @@ public final class JsonLinesReader {
 
     private final class Run {
         private final BufferedReader reader;
-        private final Consumer<ObjectNode> objects;
+        private final LinesConsumer objects;
         private final MalformedRecordHandler malformed;
         private final Deque<NumberedLine> rereads = new ArrayDeque<>();
         private final List<ObjectNode> parsed = new ArrayList<>(2);
@@ -76,7 +88,7 @@ public final class JsonLinesReader {
         private long nextLineNumber;
         private MalformedRecord lastError;
 
-        Run(final BufferedReader reader, final long firstLineNumber, final Consumer<ObjectNode> objects,
+        Run(final BufferedReader reader, final long firstLineNumber, final LinesConsumer objects,
             final MalformedRecordHandler malformed) {
             this.reader = reader;
             this.firstLineNumber = firstLineNumber;
@@ -93,7 +105,7 @@ public final class JsonLinesReader {
                 }
                 final Outcome outcome = parse(line.text, line.number);
                 if (outcome == Outcome.COMPLETE) {
-                    emitParsed();
+                    emitParsed(line.number, line.number);
                 } else if (outcome == Outcome.MALFORMED) {
                     malformed.onMalformedRecord(lastError);
                 } else {
@@ -125,7 +137,7 @@ public final class JsonLinesReader {
                 text.append('\n').append(next.text);
                 final Outcome outcome = parse(text.toString(), first.number);
                 if (outcome == Outcome.COMPLETE) {
-                    emitParsed();
+                    emitParsed(first.number, next.number);
                     return;
                 }
                 if (outcome == Outcome.MALFORMED) {
@@ -159,10 +171,10 @@ public final class JsonLinesReader {
             return new NumberedLine(nextLineNumber++, text);
         }
 
-        private void emitParsed() {
+        private void emitParsed(final long firstLine, final long lastLine) {
             for (final ObjectNode node : parsed) {
                 if (includeEmptyObjects || !node.isEmpty()) {
-                    objects.accept(node);
+                    objects.accept(node, firstLine, lastLine);
                 }
             }
             parsed.clear();

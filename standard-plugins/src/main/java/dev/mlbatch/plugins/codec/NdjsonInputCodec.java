@@ -16,8 +16,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.Reader;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -46,16 +45,23 @@ public class NdjsonInputCodec implements ReportingInputCodec {
         Objects.requireNonNull(eventConsumer, "eventConsumer");
         Objects.requireNonNull(malformedRecordHandler, "malformedRecordHandler");
         final BufferedInputStream buffered = new BufferedInputStream(inputStream, STREAM_BUFFER_BYTES);
-        final Consumer<ObjectNode> toEvents = object -> eventConsumer.accept(LogRecords.of(object));
-        if (LeadingCharacter.of(buffered, STREAM_BUFFER_BYTES) == '[') {
-            parseAsStream(buffered, toEvents, malformedRecordHandler);
+        final boolean arrays = LeadingCharacter.of(buffered, STREAM_BUFFER_BYTES) == '[';
+        // Decoded by us rather than by Jackson or InputStreamReader, so that invalid UTF-8 is noticed and its records tagged.
+        final Utf8CheckingReader decoded = new Utf8CheckingReader(buffered);
+        final JsonLinesReader.LinesConsumer toEvents = (object, firstLine, lastLine) -> {
+            final Record<Event> record = LogRecords.of(object);
+            decoded.markIfInvalid(record.getData(), firstLine, lastLine);
+            eventConsumer.accept(record);
+        };
+        if (arrays) {
+            parseAsStream(decoded, toEvents, malformedRecordHandler);
         } else {
-            final BufferedReader reader = new BufferedReader(new InputStreamReader(buffered, StandardCharsets.UTF_8), STREAM_BUFFER_BYTES);
+            final BufferedReader reader = new BufferedReader(decoded, STREAM_BUFFER_BYTES);
             new JsonLinesReader(MAPPER, includeEmptyObjects).read(reader, 1, toEvents, malformedRecordHandler);
         }
     }
 
-    private void parseAsStream(final InputStream input, final Consumer<ObjectNode> objects,
+    private void parseAsStream(final Reader input, final JsonLinesReader.LinesConsumer objects,
                                final MalformedRecordHandler malformed) throws IOException {
         final JsonArrayReader arrays = new JsonArrayReader(MAPPER, includeEmptyObjects);
         try (JsonParser parser = MAPPER.createParser(input)) {
@@ -64,9 +70,10 @@ public class NdjsonInputCodec implements ReportingInputCodec {
                 if (token == JsonToken.START_ARRAY) {
                     arrays.read(parser, objects, malformed);
                 } else if (token == JsonToken.START_OBJECT) {
+                    final long firstLine = parser.currentTokenLocation().getLineNr();
                     final ObjectNode object = MAPPER.readTree(parser);
                     if (includeEmptyObjects || !object.isEmpty()) {
-                        objects.accept(object);
+                        objects.accept(object, firstLine, parser.currentLocation().getLineNr());
                     }
                 } else {
                     final JsonLocation at = parser.currentTokenLocation();

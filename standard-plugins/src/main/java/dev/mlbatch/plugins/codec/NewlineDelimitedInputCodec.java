@@ -9,8 +9,6 @@ import org.opensearch.dataprepper.model.record.Record;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +40,9 @@ public class NewlineDelimitedInputCodec implements ReportingInputCodec {
                       final MalformedRecordHandler malformedRecordHandler) throws IOException {
         Objects.requireNonNull(inputStream, "inputStream");
         Objects.requireNonNull(eventConsumer, "eventConsumer");
-        final BufferedReader reader = new BufferedReader(new InputStreamReader(inputStream, StandardCharsets.UTF_8), 1 << 16);
+        final Utf8CheckingReader decoded = new Utf8CheckingReader(inputStream);
+        final BufferedReader reader = new BufferedReader(decoded, 1 << 16);
+        long lineNumber = skipLines;
         for (int i = 0; i < skipLines; i++) {
             if (reader.readLine() == null) {
                 return;
@@ -54,6 +54,7 @@ public class NewlineDelimitedInputCodec implements ReportingInputCodec {
             if (header == null) {
                 return;
             }
+            lineNumber++;
         }
         String line;
         while ((line = reader.readLine()) != null) {
@@ -62,7 +63,10 @@ public class NewlineDelimitedInputCodec implements ReportingInputCodec {
                 data.put(headerDestination, header);
             }
             data.put(MESSAGE_KEY, line);
-            eventConsumer.accept(LogRecords.of(data));
+            final Record<Event> record = LogRecords.of(data);
+            lineNumber++;
+            decoded.markIfInvalid(record.getData(), lineNumber, lineNumber);
+            eventConsumer.accept(record);
         }
     }
 }

@@ -26,6 +26,17 @@ final class CodecRun {
         return run;
     }
 
+    /** Raw bytes, for input that is not valid UTF-8. */
+    static CodecRun withHandler(final ReportingInputCodec codec, final byte[] bytes) throws IOException {
+        final CodecRun run = new CodecRun();
+        try {
+            codec.parse(new ByteArrayInputStream(bytes), run::accept, run.malformed::add);
+        } catch (final MalformedRecordsException e) {
+            run.thrown = e;
+        }
+        return run;
+    }
+
     static CodecRun plain(final ReportingInputCodec codec, final String text) throws IOException {
         final CodecRun run = new CodecRun();
         try {
