@@ -16,6 +16,16 @@ public class ObjectEventFactory {
     static final String TIME = "time";
     static final String LENGTH = "length";
 
+    /*
+     * Event metadata (never data) naming the object version and the record's place in it, in every mode. The s3
+     * sink's object_key.name_from_source names its objects after these, so that a re-run writes the same keys.
+     */
+    public static final String METADATA_BUCKET = "s3_bucket";
+    public static final String METADATA_KEY = "s3_key";
+    public static final String METADATA_ETAG = "s3_etag";
+    /** 0-based position of the record among the records the codec read from the object (malformed ones not counted). */
+    public static final String METADATA_RECORD_ORDINAL = "s3_record_ordinal";
+
     private final String metadataRootKey;
     private final boolean disableS3MetadataInEvent;
     private final Clock clock;
@@ -46,7 +56,16 @@ public class ObjectEventFactory {
                 .withData(data)
                 .build();
         setOriginationTime(event, object);
+        addSourceAttributes(event, object, 0);
         return event;
+    }
+
+    /** Records the object version and the record's ordinal in the event's metadata. */
+    public void addSourceAttributes(final Event event, final S3ObjectReference object, final long ordinal) {
+        event.getMetadata().setAttribute(METADATA_BUCKET, object.getBucket());
+        event.getMetadata().setAttribute(METADATA_KEY, object.getKey());
+        event.getMetadata().setAttribute(METADATA_ETAG, object.getEtag());
+        event.getMetadata().setAttribute(METADATA_RECORD_ORDINAL, ordinal);
     }
 
     /** data_and_metadata: adds bucket and key under metadata_root_key (unless disabled). */

@@ -16,10 +16,13 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Reads one object partition and decides its fate: emitted events go to the buffer (and, with acknowledgements,
@@ -107,6 +110,7 @@ public class ObjectPartitionProcessor {
 
         final ObjectAcknowledgement acknowledgement = settings.acknowledgments ? new ObjectAcknowledgement(partitionKey, object, state, target) : null;
         final ObjectEmitter emitter = new ObjectEmitter(partitionKey, acknowledgement == null ? null : acknowledgement.set);
+        final InvalidUtf8Tally invalidUtf8 = new InvalidUtf8Tally();
         final Instant started = clock.instant();
         long bytesRead = 0;
         try {
@@ -119,6 +123,8 @@ public class ObjectPartitionProcessor {
                         eventFactory.addObjectMetadata(event, object);
                     }
                     eventFactory.setOriginationTime(event, object);
+                    eventFactory.addSourceAttributes(event, object, emitter.events);
+                    invalidUtf8.check(event);
                     emitter.emit(event);
                 });
             }
@@ -147,6 +153,7 @@ public class ObjectPartitionProcessor {
             }
         }
 
+        invalidUtf8.report(object);
         final Duration elapsed = Duration.between(started, clock.instant());
         metrics.objectReadTimeElapsed.record(elapsed);
         metrics.objectSizeBytes.record(object.getSize());
@@ -186,6 +193,45 @@ public class ObjectPartitionProcessor {
         final long unlisted = report.getMalformedRecordCount() - report.getMalformedRecords().size();
         if (unlisted > 0) {
             LOG.warn("{} more malformed records in {} were skipped", unlisted, object.describe());
+        }
+    }
+
+    /**
+     * Records whose bytes were not valid UTF-8, as the codecs of module standard-plugins mark them (tag
+     * {@value #INVALID_UTF8_TAG}, attribute {@value #INVALID_UTF8_LINE} = first affected line): counted, and reported
+     * in one line per object. The records themselves go on, with U+FFFD in place of the bad bytes.
+     */
+    static final String INVALID_UTF8_TAG = "invalid_utf8";
+    static final String INVALID_UTF8_LINE = "invalid_utf8_line";
+    private static final int INVALID_UTF8_LINES_LOGGED = 10;
+
+    private final class InvalidUtf8Tally {
+        private long records;
+        private final List<Object> firstLines = new ArrayList<>();
+
+        void check(final Event event) {
+            if (!event.getMetadata().getTags().contains(INVALID_UTF8_TAG)) {
+                return;
+            }
+            records++;
+            if (firstLines.size() < INVALID_UTF8_LINES_LOGGED) {
+                final Object line = event.getMetadata().getAttribute(INVALID_UTF8_LINE);
+                // A codec that does not know lines: name the record by its ordinal instead.
+                firstLines.add(line != null ? line
+                        : "? (record " + event.getMetadata().getAttribute(ObjectEventFactory.METADATA_RECORD_ORDINAL) + ")");
+            }
+        }
+
+        void report(final S3ObjectReference object) {
+            if (records == 0) {
+                return;
+            }
+            metrics.invalidUtf8Records.increment(records);
+            metrics.objectsWithInvalidUtf8.increment();
+            LOG.warn("{}: {} {} bytes that are not valid UTF-8 (lines {}{}); they were replaced by U+FFFD and the "
+                            + "records passed on, tagged {}", object.describe(), records, records == 1 ? "record held" : "records held",
+                    firstLines.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                    records > firstLines.size() ? ", ..." : "", INVALID_UTF8_TAG);
         }
     }
 

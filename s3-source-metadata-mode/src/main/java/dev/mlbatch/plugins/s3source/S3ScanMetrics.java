@@ -29,6 +29,8 @@ public class S3ScanMetrics {
     static final String OBJECTS_PENDING = "s3ObjectsPending";
     static final String BUCKET_LIST_FAILED = "s3BucketListFailed";
     static final String MALFORMED_RECORDS = "s3ObjectMalformedRecords";
+    static final String INVALID_UTF8_RECORDS = "s3ObjectInvalidUtf8Records";
+    static final String OBJECTS_WITH_INVALID_UTF8 = "s3ObjectsWithInvalidUtf8";
     static final String OBJECTS_RETRIED = "s3ObjectsRetried";
     static final String OBJECTS_CHANGED_BEFORE_READ = "s3ObjectsChangedBeforeRead";
     static final String SCANS_COMPLETED = "s3ScansCompleted";
@@ -47,6 +49,8 @@ public class S3ScanMetrics {
     final Counter objectsListed;
     final Counter bucketListFailed;
     final Counter malformedRecords;
+    final Counter invalidUtf8Records;
+    final Counter objectsWithInvalidUtf8;
     final Counter objectsRetried;
     final Counter objectsChangedBeforeRead;
     final Counter scansCompleted;
@@ -70,6 +74,8 @@ public class S3ScanMetrics {
         objectsListed = pluginMetrics.counter(OBJECTS_LISTED);
         bucketListFailed = pluginMetrics.counter(BUCKET_LIST_FAILED);
         malformedRecords = pluginMetrics.counter(MALFORMED_RECORDS);
+        invalidUtf8Records = pluginMetrics.counter(INVALID_UTF8_RECORDS);
+        objectsWithInvalidUtf8 = pluginMetrics.counter(OBJECTS_WITH_INVALID_UTF8);
         objectsRetried = pluginMetrics.counter(OBJECTS_RETRIED);
         objectsChangedBeforeRead = pluginMetrics.counter(OBJECTS_CHANGED_BEFORE_READ);
         scansCompleted = pluginMetrics.counter(SCANS_COMPLETED);

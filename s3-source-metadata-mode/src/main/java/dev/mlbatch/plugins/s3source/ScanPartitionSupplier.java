@@ -52,9 +52,16 @@ public class ScanPartitionSupplier implements java.util.function.Function<Map<St
             return Collections.emptyList();
         }
         final int scanNumber = ScanSchedule.scansDone(globalState) + 1;
-        final boolean laterScan = scanNumber > 1;
-        LOG.info("s3 scan {} of {} started over {} bucket entries", scanNumber,
-                schedule.allowedScans() == Integer.MAX_VALUE ? "unlimited" : schedule.allowedScans(), scanTargets.all().size());
+        // A one-shot scan is a first scan on every start: its whole window applies.
+        final boolean laterScan = scanNumber > 1 && !schedule.isOneShot();
+        if (schedule.isOneShot()) {
+            LOG.info("s3 scan started (one scan, no scheduling{}) over {} bucket entries", scanNumber > 1
+                    ? "; the store records " + (scanNumber - 1) + " earlier, objects they completed are skipped" : "",
+                    scanTargets.all().size());
+        } else {
+            LOG.info("s3 scan {} of {} started over {} bucket entries", scanNumber,
+                    schedule.allowedScans() == Integer.MAX_VALUE ? "unlimited" : schedule.allowedScans(), scanTargets.all().size());
+        }
         long total = 0;
         for (final ScanTarget target : scanTargets.all()) {
             total += listTarget(target, scanNumber, laterScan);

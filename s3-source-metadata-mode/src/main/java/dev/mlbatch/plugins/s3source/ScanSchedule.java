@@ -7,9 +7,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * When scans run. The count of scans done and the time of the last one live in the coordinator's global state
- * (keys {@value #SCAN_COUNT} and {@value #LAST_SCAN_TIME}), so a restarted source with a durable store
- * continues the schedule instead of starting over.
+ * When scans run. With {@code scheduling}, the count of scans done and the time of the last one live in the
+ * coordinator's global state (keys {@value #SCAN_COUNT} and {@value #LAST_SCAN_TIME}), so a restarted source with a
+ * durable store continues the schedule instead of starting over. Without it, each start of the source runs one scan
+ * (the keys are still written, for the record).
  */
 public class ScanSchedule {
     static final String SCAN_COUNT = "SCAN_COUNT";
@@ -18,10 +19,17 @@ public class ScanSchedule {
     private final SchedulingOptions scheduling;
     private volatile boolean allScansDone = false;
     private volatile Instant nextScanDue = Instant.EPOCH;
+    /** Without scheduling: whether this process has run its one scan (the global state may hold earlier runs' scans). */
+    private volatile boolean singleScanRun = false;
 
     /** @param scheduling null for a single scan */
     public ScanSchedule(final SchedulingOptions scheduling) {
         this.scheduling = scheduling;
+    }
+
+    /** True without {@code scheduling}: one scan per start of the source. */
+    public boolean isOneShot() {
+        return scheduling == null;
     }
 
     public int allowedScans() {
@@ -43,6 +51,12 @@ public class ScanSchedule {
 
     /** Whether a scan should run now, given the global state; also refreshes {@link #isAllScansDone()}. */
     public boolean isScanDue(final Map<String, Object> globalState, final Instant now) {
+        if (scheduling == null) {
+            // A one-shot scan lists on every start, also when a durable store says an earlier run scanned: objects
+            // added since then must be read, and those already completed are skipped by their partition keys.
+            allScansDone = singleScanRun;
+            return !singleScanRun;
+        }
         final int done = scansDone(globalState);
         if (done >= allowedScans()) {
             allScansDone = true;
@@ -61,8 +75,14 @@ public class ScanSchedule {
         final int done = scansDone(globalState) + 1;
         globalState.put(SCAN_COUNT, done);
         globalState.put(LAST_SCAN_TIME, scanStartedAt.toString());
+        if (scheduling == null) {
+            singleScanRun = true;
+            allScansDone = true;
+            nextScanDue = Instant.MAX;
+            return;
+        }
         allScansDone = done >= allowedScans();
-        nextScanDue = scheduling == null ? Instant.MAX : scanStartedAt.plus(scheduling.getInterval());
+        nextScanDue = scanStartedAt.plus(scheduling.getInterval());
     }
 
     /** True once this source has seen that every allowed scan ran (in this process or before a restart). */

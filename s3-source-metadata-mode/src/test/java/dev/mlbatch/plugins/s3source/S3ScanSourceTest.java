@@ -196,6 +196,31 @@ class S3ScanSourceTest {
     }
 
     @Test
+    void every_event_names_its_object_version_and_its_ordinal_in_metadata_not_in_data() throws Exception {
+        s3.createBucket("named");
+        s3.put("named", "raw/a.jsonl", "{\"n\":0}\n{not json\n{\"n\":1}\n{\"n\":2}\n");
+        final String etag = s3.client().headObject(b -> b.bucket("named").key("raw/a.jsonl")).eTag().replace("\"", "");
+        try (ScanSourceHarness harness = new ScanSourceHarness(gate.endpoint(), yaml(
+                "aws: {region: us-east-1}",
+                "disable_bucket_ownership_validation: true",
+                "codec: {" + TestPluginFactory.CODEC_NAME + ": {}}",
+                "scan: {buckets: [{bucket: {name: named, data_selection: data_only}}]}")).start()) {
+            assertTrue(harness.awaitFinished(WAIT));
+            final List<Event> events = harness.buffer.events();
+            assertEquals(3, events.size());
+            for (int i = 0; i < 3; i++) {
+                final Event event = events.get(i);
+                assertEquals("{\"n\":" + i + "}", event.toJsonString(), "data_only adds nothing to the data");
+                assertEquals("named", event.getMetadata().getAttribute(ObjectEventFactory.METADATA_BUCKET));
+                assertEquals("raw/a.jsonl", event.getMetadata().getAttribute(ObjectEventFactory.METADATA_KEY));
+                assertEquals(etag, event.getMetadata().getAttribute(ObjectEventFactory.METADATA_ETAG));
+                // The malformed line is not a record: ordinals count the records the codec delivered.
+                assertEquals((long) i, event.getMetadata().getAttribute(ObjectEventFactory.METADATA_RECORD_ORDINAL));
+            }
+        }
+    }
+
+    @Test
     void a_failing_read_is_retried_with_backoff_and_its_events_arrive_once() throws Exception {
         s3.createBucket("flaky");
         s3.put("flaky", "a.jsonl", "{\"n\":1}\n{\"n\":2}\n");

@@ -181,4 +181,100 @@ class S3ScanPipelineTest {
                 .flatMap(i -> java.util.stream.Stream.of(i + ":1", i + ":2")).sorted().collect(Collectors.toList());
         assertEquals(expected, delivered.stream().sorted().collect(Collectors.toList()));
     }
+
+    @Test
+    void a_one_shot_scan_with_the_durable_store_reads_objects_added_since_the_last_run_and_skips_completed_ones() throws Exception {
+        s3.createBucket("again");
+        for (int i = 0; i < 3; i++) {
+            s3.put("again", "raw/old-" + i + ".jsonl", "{\"object\":\"old-" + i + "\"}\n");
+        }
+        final String store = "source_coordination:\n  store:\n    file:\n      path: " + dir.resolve("again.store") + "\n";
+        final String pipeline = """
+                again-pipeline:
+                  source:
+                    s3:
+                      acknowledgments: true
+                      codec: {ndjson: {}}
+                      aws: {region: us-east-1}
+                      disable_bucket_ownership_validation: true
+                      scan:
+                        buckets:
+                          - bucket: {name: again, data_selection: data_only}
+                  sink:
+                    - file: {path: %s}
+                """;
+        final List<List<String>> runs = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            if (run == 1) {
+                s3.put("again", "raw/new-0.jsonl", "{\"object\":\"new-0\"}\n");
+                s3.put("again", "raw/new-1.jsonl", "{\"object\":\"new-1\"}\n");
+            }
+            final Path out = dir.resolve("again-" + run + ".jsonl");
+            try (DataPrepperRuntime runtime = runtime(pipeline.formatted(out), store)) {
+                runtime.start();
+                assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "run " + run + " should finish");
+                runtime.shutdown();
+            }
+            runs.add(lines(out).stream().map(line -> line.get("object").asText()).sorted().collect(Collectors.toList()));
+        }
+        assertEquals(List.of(List.of("old-0", "old-1", "old-2"), List.of("new-0", "new-1"), List.of()), runs);
+    }
+
+    @Test
+    void records_with_invalid_utf8_are_kept_with_replacement_counted_and_reported_once_per_object() throws Exception {
+        s3.createBucket("bytes");
+        final byte[] latin1 = "{\"_id\":\"2\",\"text\":\"caf\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        final java.io.ByteArrayOutputStream object = new java.io.ByteArrayOutputStream();
+        object.writeBytes("{\"_id\":\"1\",\"text\":\"good\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        object.writeBytes(latin1);
+        object.writeBytes("{\"_id\":\"3\",\"text\":\"also good\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        object.writeBytes(new byte[]{'{', '"', '_', 'i', 'd', '"', ':', '"', '4', '"', ',', '"', 't', '"', ':', '"', (byte) 0xFF, '"', '}', '\n'});
+        s3.put("bytes", "raw/mixed.jsonl", object.toByteArray());
+        s3.put("bytes", "raw/clean.jsonl", "{\"_id\":\"5\",\"text\":\"clean\"}\n");
+
+        final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.mlbatch.plugins.s3source.ObjectPartitionProcessor.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        final Path out = dir.resolve("bytes.jsonl");
+        final String metrics;
+        try (DataPrepperRuntime runtime = runtime("""
+                bytes-pipeline:
+                  source:
+                    s3:
+                      codec: {ndjson: {}}
+                      aws: {region: us-east-1}
+                      disable_bucket_ownership_validation: true
+                      scan:
+                        buckets:
+                          - bucket: {name: bytes, data_selection: data_only}
+                  sink:
+                    - file: {path: %s}
+                """.formatted(out), null)) {
+            runtime.start();
+            assertTrue(runtime.awaitFinished(Duration.ofMinutes(2)), "the scan should finish");
+            metrics = new String(java.net.URI.create("http://127.0.0.1:" + runtime.getServerPort() + "/metrics/prometheus")
+                    .toURL().openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            runtime.shutdown();
+        } finally {
+            logger.detachAppender(log);
+        }
+        final Map<String, String> texts = lines(out).stream().collect(Collectors.toMap(n -> n.get("_id").asText(),
+                n -> n.has("text") ? n.get("text").asText() : n.get("t").asText()));
+        assertEquals(Map.of("1", "good", "2", "caf\uFFFD", "3", "also good", "4", "\uFFFD", "5", "clean"), texts);
+        final List<String> warnings = log.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("not valid UTF-8")).collect(Collectors.toList());
+        assertEquals(List.of("s3://bytes/raw/mixed.jsonl: 2 records held bytes that are not valid UTF-8 (lines 2, 4); they were "
+                + "replaced by U+FFFD and the records passed on, tagged invalid_utf8"), warnings);
+        assertEquals(2.0, metric(metrics, "s3ObjectInvalidUtf8Records"), metrics);
+        assertEquals(1.0, metric(metrics, "s3ObjectsWithInvalidUtf8"), metrics);
+    }
+
+    /** The value of the one Prometheus sample whose name contains {@code name}. */
+    private static double metric(final String prometheus, final String name) {
+        final List<String> samples = prometheus.lines().filter(l -> !l.startsWith("#") && l.contains(name)).collect(Collectors.toList());
+        assertEquals(1, samples.size(), name + " in " + samples);
+        return Double.parseDouble(samples.get(0).substring(samples.get(0).lastIndexOf(' ') + 1));
+    }
 }
