@@ -196,6 +196,14 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void indentationFaultNamesOnlyThePipelineSinceTheNestingIsInDoubt() throws Exception {
+        final String message = startupError("p:\n  source:\n    counting:\n      count: 1\n   sink:\n    - collecting: { name: x }\n");
+        assertTrue(message.startsWith("bad.yaml line 5 column 4, pipeline 'p': YAML syntax error: bad indentation"), message);
+        final String tab = startupError("p:\n  source:\n    counting: { count: 1 }\n  sink:\n\t- collecting: { name: x }\n");
+        assertTrue(tab.startsWith("bad.yaml line 5 column 1, pipeline 'p': YAML syntax error: a tab character"), tab);
+    }
+
+    @Test
     void runtimeConfigSyntaxErrorIsOneLineAtTheFault() throws Exception {
         final Path pipelines = Files.writeString(dir.resolve("ok.yaml"), "p:\n  source:\n    counting: { count: 1 }\n" + GOOD_SINK);
         final Path config = Files.writeString(dir.resolve("data-prepper-config.yaml"),
@@ -269,6 +277,8 @@ class ConfigurationErrorsTest {
         assertTrue(startupError("p:\n  source:\n    counting: { count: 1 }\n  route:\n    - evens: '/n == 2'\n"
                 + "  sink:\n    - collecting: { name: x, routes: [even] }\n")
                 .contains("route 'even' is not defined in this pipeline; did you mean 'evens'?"));
+        assertTrue(startupError("p:\n  source:\n    counting: { count: 1 }\n  sink:\n    - collecting: { nmae: x }\n")
+                .contains("unknown key 'nmae'; did you mean 'name'?"), "two swapped letters are one typo");
         final String far = startupError("p:\n  source:\n    counting: { count: 1, colour: red }\n" + GOOD_SINK);
         assertFalse(far.contains("did you mean"), "no suggestion when nothing is close: " + far);
     }

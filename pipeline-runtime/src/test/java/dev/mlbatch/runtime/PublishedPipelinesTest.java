@@ -454,8 +454,26 @@ class PublishedPipelinesTest {
     }
 
     private List<String> matchingRoutes(final PipelineDefinition pipeline, final Event event) {
+        applyAddEntries(pipeline, event);
         return pipeline.routes().stream().filter(r -> expressions.evaluateConditional(r.condition(), event))
                 .map(RouteDefinition::name).toList();
+    }
+
+    /**
+     * The stage-1 pipelines mark records with add_entries (key, value, add_when; first match wins) before routing on
+     * the mark; this applies those entries (only that subset) so the routes see what they see in a run.
+     */
+    private void applyAddEntries(final PipelineDefinition pipeline, final Event event) {
+        pipeline.processors().stream().filter(p -> p.name().equals("add_entries")).forEach(p -> {
+            for (final Object entry : (List<?>) p.settings().get("entries")) {
+                final Map<String, Object> e = map(entry);
+                final String key = e.get("key").toString();
+                final Object when = e.get("add_when");
+                if (!event.containsKey(key) && (when == null || expressions.evaluateConditional(when.toString(), event))) {
+                    event.put(key, e.get("value"));
+                }
+            }
+        });
     }
 
     private static Event metadataEvent(final String bucket) {

@@ -136,7 +136,8 @@ public final class PipelinesParser {
                     + locator.characterAt(typographic[0], typographic[1])
                     + "' where a straight quote '\"' is needed, so the quoted string is never closed", e);
         }
-        final ConfigLocation location = locator.enclosingKeys(ConfigLocation.ofFile(file).at(fault.line(), fault.column()));
+        final ConfigLocation at = ConfigLocation.ofFile(file).at(fault.line(), fault.column());
+        final ConfigLocation location = fault.indentation() ? locator.enclosingPipeline(at) : locator.enclosingKeys(at);
         return new ConfigurationException(location, "YAML syntax error: " + fault.problem(), e);
     }
 

@@ -55,6 +55,12 @@ final class YamlSyntaxErrorLocator {
         return lines[line - 1].charAt(column - 1);
     }
 
+    /** Adds only the pipeline (the top-level key above the line): for faults where the nesting is in doubt. */
+    ConfigLocation enclosingPipeline(final ConfigLocation location) {
+        final List<String> path = keyPathAt(location.line());
+        return path.isEmpty() ? location : location.pipeline(path.get(0));
+    }
+
     /** Adds pipeline, plugin and key to a location that has a 1-based line. */
     ConfigLocation enclosingKeys(final ConfigLocation location) {
         final List<String> path = keyPathAt(location.line());

@@ -12,16 +12,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * start of line 6 is reported at the end of line 5). SnakeYAML's marks are exact, so they are used: the problem
  * mark, or the context mark where the fault is an opening that was never closed (a quote, a '{' or '[').
  * {@code quotesSuspectUpToLine} is the last line the parser read when the fault may come from a quote that never
- * closed (a typographic quote, then, is the likely cause), else 0.
+ * closed (a typographic quote, then, is the likely cause), else 0. {@code indentation} is true for tabs and bad
+ * indentation, where the nesting around the line cannot be trusted to name a plugin or key.
  */
-public record YamlSyntaxFault(int line, int column, String problem, int quotesSuspectUpToLine) {
+public record YamlSyntaxFault(int line, int column, String problem, int quotesSuspectUpToLine, boolean indentation) {
 
     public static YamlSyntaxFault of(final String text, final JsonProcessingException e) {
         final MarkedYAMLException marked = markedCause(e);
         if (marked == null || (marked.getProblemMark() == null && marked.getContextMark() == null)) {
             final JsonLocation where = e.getLocation();
             return new YamlSyntaxFault(where == null ? 0 : where.getLineNr(), where == null ? 0 : where.getColumnNr(),
-                    firstLine(e.getOriginalMessage()), where == null ? 0 : where.getLineNr());
+                    firstLine(e.getOriginalMessage()), where == null ? 0 : where.getLineNr(), false);
         }
         final Mark problemMark = marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
         final Mark contextMark = marked.getContextMark();
@@ -34,20 +35,20 @@ public record YamlSyntaxFault(int line, int column, String problem, int quotesSu
             final boolean indentation = line.substring(0, Math.min(problemMark.getColumn(), line.length())).isBlank();
             return new YamlSyntaxFault(problemMark.getLine() + 1, problemMark.getColumn() + 1, indentation
                     ? "a tab character is not allowed for indentation in YAML; use spaces"
-                    : "a tab character is not allowed here in YAML; use spaces", 0);
+                    : "a tab character is not allowed here in YAML; use spaces", 0, indentation);
         }
         if (context.contains("quoted scalar") && contextMark != null
                 && (problem.contains("end of stream") || problem.contains("document separator"))) {
             final char quote = charAt(lines, contextMark);
             return new YamlSyntaxFault(contextMark.getLine() + 1, contextMark.getColumn() + 1, "the string opened by "
                     + quote + " here is never closed (no matching " + quote + " before " + (problem.contains("end of stream") ? "the end of the file" : "a document separator") + ")",
-                    problemMark.getLine() + 1);
+                    problemMark.getLine() + 1, false);
         }
         if (context.contains("double-quoted scalar") && problem.contains("unknown escape character")) {
             // The mark is on the letter after the backslash; point at the backslash, where the escape starts.
             final int column = Math.max(1, problemMark.getColumn());
             return new YamlSyntaxFault(problemMark.getLine() + 1, column, problem + " in a double-quoted string;"
-                    + " a backslash starts an escape there: write \\\\ or put the value in single quotes", problemMark.getLine() + 1);
+                    + " a backslash starts an escape there: write \\\\ or put the value in single quotes", problemMark.getLine() + 1, false);
         }
         if (context.startsWith("while parsing a flow") && contextMark != null
                 && problemMark.getLine() > contextMark.getLine()) {
@@ -60,9 +61,10 @@ public record YamlSyntaxFault(int line, int column, String problem, int quotesSu
         if (problem.startsWith("expected <block end>")) {
             final String line = lineAt(lines, problemMark.getLine());
             if (line.substring(0, Math.min(problemMark.getColumn(), line.length())).isBlank()) {
-                return at(problemMark, "bad indentation: this line is indented " + problemMark.getColumn()
+                return new YamlSyntaxFault(problemMark.getLine() + 1, problemMark.getColumn() + 1,
+                        "bad indentation: this line is indented " + problemMark.getColumn()
                         + " spaces, which lines up with no key above it (keys of one mapping start in the same column,"
-                        + " and list items under a key are indented the same way)", problemMark);
+                        + " and list items under a key are indented the same way)", problemMark.getLine() + 1, true);
             }
             return at(problemMark, "unexpected text after the value on this line; if it belongs to the value,"
                     + " put the whole value in quotes", problemMark);
@@ -76,7 +78,7 @@ public record YamlSyntaxFault(int line, int column, String problem, int quotesSu
 
     /** @param reached where the parser stopped: a stray typographic quote up to there may be the real cause */
     private static YamlSyntaxFault at(final Mark mark, final String problem, final Mark reached) {
-        return new YamlSyntaxFault(mark.getLine() + 1, mark.getColumn() + 1, problem, reached.getLine() + 1);
+        return new YamlSyntaxFault(mark.getLine() + 1, mark.getColumn() + 1, problem, reached.getLine() + 1, false);
     }
 
     private static MarkedYAMLException markedCause(final Throwable e) {
