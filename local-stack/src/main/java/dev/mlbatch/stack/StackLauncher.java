@@ -53,6 +53,8 @@ public final class StackLauncher {
     private static final Object PORTS_GUARD = new Object();
     private static final Path PORTS_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "mlbatch-stack-ports.lock");
     private static final int START_ATTEMPTS = 3;
+    /** How long a live process of this stack may take to answer before it counts as down (a loaded machine). */
+    private static final Duration SLOW_ANSWER = Duration.ofSeconds(30);
 
     /** The ports a stack asks for first; a busy one is replaced by a free one, and {@code up} says so. */
     public record Ports(int openSearch, int transport, int s3, int modelService, int gateway) {
@@ -117,14 +119,14 @@ public final class StackLauncher {
                 try (FileChannel portsChannel = FileChannel.open(PORTS_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock portsLock = portsChannel.lock()) {
                     String previousUrl = previous == null ? null : previous.get(StackEnv.OPENSEARCH_URL);
-                    if (previousUrl != null && OpenSearchNode.isHealthy(previousUrl) && node.answersAt(previousUrl)) {
+                    if (previousUrl != null && node.isRunning() && node.becomesOwnHealthy(previousUrl, SLOW_ANSWER)) {
                         openSearchUrl = previousUrl;
                         out.println("OpenSearch is up (pid " + node.pid().getAsLong() + "): kept");
                     } else {
                         node.stop();
                         openSearchUrl = startNode(previous, out);
                     }
-                    if (servicesAreOursAndUp(previous, openSearchUrl)) {
+                    if (servicesStayUp(previous, openSearchUrl)) {
                         ports = portsOf(previous);
                         out.println("services JVM is up (pid " + ProcessControl.readPid(home.servicesPidFile()).getAsLong()
                                 + "): kept, with the jobs it runs");
@@ -193,6 +195,23 @@ public final class StackLauncher {
         boolean sameProcess = answering.isEmpty() ? httpOk(env.get(StackEnv.MODEL_SERVICE_URL) + "/_mlbatch/health")
                 : answering.getAsLong() == pid.getAsLong();
         return sameProcess && reachable(env.get(StackEnv.S3_ENDPOINT)) && reachable(env.get(StackEnv.GATEWAY_URL));
+    }
+
+    /** Like {@link #servicesAreOursAndUp}, but a live services JVM of this stack gets time to answer. */
+    private boolean servicesStayUp(StackEnv env, String openSearchUrl) throws InterruptedException {
+        OptionalLong pid = ProcessControl.readPid(home.servicesPidFile());
+        if (pid.isEmpty() || !runsOurServices(pid.getAsLong())) {
+            return false;
+        }
+        long deadline = System.nanoTime() + SLOW_ANSWER.toNanos();
+        while (!servicesAreOursAndUp(env, openSearchUrl)) {
+            if (System.nanoTime() > deadline || !runsOurServices(pid.getAsLong())
+                    || env == null || !openSearchUrl.equals(env.get(StackEnv.OPENSEARCH_URL))) {
+                return false;
+            }
+            Thread.sleep(500);
+        }
+        return true;
     }
 
     private boolean runsOurServices(long pid) {
@@ -426,7 +445,6 @@ public final class StackLauncher {
         }
         if (wanted > 0) {
             out.println("port " + wanted + " (" + what + ") is busy; " + what + " uses port " + other);
-            LOG.info("port {} ({}) is busy; using {}", wanted, what, other);
         }
         return other;
     }

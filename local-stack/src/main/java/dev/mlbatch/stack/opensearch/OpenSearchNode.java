@@ -116,6 +116,18 @@ public final class OpenSearchNode {
                 + " s" + startFailureHint() + "; see " + home.openSearchLogs());
     }
 
+    /** Waits up to {@code timeout} for this stack's live node to answer healthy at {@code url}; false if it does not. */
+    public boolean becomesOwnHealthy(String url, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!(isHealthy(url) && answersAt(url))) {
+            if (System.nanoTime() > deadline || !isRunning()) {
+                return false;
+            }
+            Thread.sleep(500);
+        }
+        return true;
+    }
+
     /**
      * True if the node answering at {@code url} is this stack's: its process id (from {@code GET _nodes/_local/process})
      * is the pid in this state folder's pid file, and that process runs this folder's node. Never adopt any other.
