@@ -38,7 +38,9 @@ public class JobRepair {
             "unsupported file extension", "access denied", "accessdenied", "not authorized", "s3datatype");
     private static final List<String> DETERMINISTIC = List.of(
             "clienterror", "validationexception", "validation", "invalid json", "invalid input", "is blank",
-            "does not have a modelinput", "malformed", "exceeds the maximum");
+            "does not have a modelinput", "malformed", "exceeds the maximum",
+            // about the job as a whole, but no retry of the same input changes them either
+            "unsupported file extension", "less than the minimum");
     private static final int MAX_GENERATION = 64;
 
     /** A record given up on, and why. */
