@@ -222,6 +222,12 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 emitFailures(List.of(Failure.of(event, null, 400, e.getMessage())));
                 continue;
             }
+            if (JobNamer.isOwnManifest(input.key())) {
+                // Our manifests lie beside the inputs; a scan without exclude_suffix .manifest lists them too.
+                LOG.debug("{} is a manifest of ours, not an input; passing the event on", input.s3Uri());
+                ready.add(new Record<>(event));
+                continue;
+            }
             final JobRecord known = ledger.byInput(input).orElse(null);
             if (known != null) {
                 attachToKnownWork(event, input, known);

@@ -52,6 +52,13 @@ public final class JobNamer {
         return name;
     }
 
+    private static final Pattern OWN_MANIFEST = Pattern.compile("(^|.*/)(mlb-[0-9a-f]{32})/\\2\\.manifest$");
+
+    /** True for the key of a SageMaker manifest this processor wrote (it lies among the input objects it was made for). */
+    public static boolean isOwnManifest(final String key) {
+        return OWN_MANIFEST.matcher(key).matches();
+    }
+
     /** Name of the SageMaker manifest (folder and file); shared by every attempt of the same work. */
     public String manifestName(final String workKey) {
         return PREFIX + workKey.substring(0, HASH_CHARS);

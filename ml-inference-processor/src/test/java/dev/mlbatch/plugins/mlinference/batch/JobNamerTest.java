@@ -68,4 +68,14 @@ class JobNamerTest {
         assertTrue(namer.jobName(workKey, 2).startsWith(namer.manifestName(workKey)));
         assertNotEquals(namer.jobName(workKey, 1), namer.jobName(workKey, 2));
     }
+
+    @Test
+    void recognisesItsOwnManifestsOnly() {
+        final String name = "mlb-" + "0123456789abcdef0123456789abcdef";
+        org.junit.jupiter.api.Assertions.assertTrue(JobNamer.isOwnManifest("sagemaker/input/" + name + "/" + name + ".manifest"));
+        org.junit.jupiter.api.Assertions.assertTrue(JobNamer.isOwnManifest(name + "/" + name + ".manifest"));
+        org.junit.jupiter.api.Assertions.assertFalse(JobNamer.isOwnManifest("sagemaker/input/" + name + "/other.manifest"));
+        org.junit.jupiter.api.Assertions.assertFalse(JobNamer.isOwnManifest("sagemaker/input/data.manifest"));
+        org.junit.jupiter.api.Assertions.assertFalse(JobNamer.isOwnManifest("sagemaker/input/" + name + "/" + name + ".jsonl"));
+    }
 }
