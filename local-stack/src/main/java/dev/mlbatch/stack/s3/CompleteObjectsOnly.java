@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +49,7 @@ public final class CompleteObjectsOnly extends ForwardingBlobStore {
 
     /** Writes per bucket and key: how many run, and when the last one ended. */
     private final Map<String, Writes> writes = new ConcurrentHashMap<>();
+    private final AtomicLong writesEnded = new AtomicLong();
 
     public CompleteObjectsOnly(BlobStore delegate) {
         super(delegate);
@@ -130,9 +132,9 @@ public final class CompleteObjectsOnly extends ForwardingBlobStore {
         }
     }
 
-    /** A listing lasts far less than ten minutes; older finished writes cannot matter any more. */
+    /** Every 1024 writes: a listing lasts far less than ten minutes; older finished writes cannot matter any more. */
     private void forgetOldWrites(long now) {
-        if (writes.size() < 1024) {
+        if (writesEnded.incrementAndGet() % 1024 != 0) {
             return;
         }
         for (String id : writes.keySet()) {

@@ -27,6 +27,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,10 +69,11 @@ class StackLifecycleIT {
 
     /**
      * Only the node dies (kill -9); {@code up} starts it again and keeps the healthy services JVM: same pid, and
-     * the batch task whose job that JVM still runs is not marked FAILED.
+     * the batch task whose job that JVM still runs is not marked FAILED. Then only the services JVM dies: {@code up}
+     * keeps the node and starts the services, and only now is the task (its job is gone) marked FAILED.
      */
     @Test
-    void upAfterOnlyTheNodeDiedKeepsTheServicesJvmAndItsJobs() throws Exception {
+    void upStartsOnlyWhatDied() throws Exception {
         StackHome home = OwnHome.prepare("node-died-home");
         StackLauncher launcher = new StackLauncher(home, StackLauncher.Ports.free());
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -100,6 +102,21 @@ class StackLifecycleIT {
             JsonNode task = new OpenSearchHttp(again.get(StackEnv.OPENSEARCH_URL)).get("/.plugins-ml-task/_doc/" + taskId)
                     .orThrow("read task").path("_source");
             assertTrue(List.of("CREATED", "RUNNING").contains(task.path("state").asText()), "task not marked FAILED: " + task);
+
+            // Now only the services JVM dies: the node is kept, and the task whose job died with it is marked FAILED.
+            long nodeAgain = ProcessControl.readPid(home.openSearchPidFile()).orElseThrow();
+            ProcessHandle.of(servicesPid).orElseThrow().destroyForcibly();
+            ProcessHandle.of(servicesPid).orElseThrow().onExit().get();
+            buffer.reset();
+            StackEnv third = launcher.up(out);
+            said = buffer.toString(StandardCharsets.UTF_8);
+            assertTrue(said.contains("OpenSearch is up (pid " + nodeAgain + "): kept"), said);
+            assertEquals(nodeAgain, ProcessControl.readPid(home.openSearchPidFile()).orElseThrow());
+            assertNotEquals(servicesPid, ProcessControl.readPid(home.servicesPidFile()).orElseThrow());
+            JsonNode failed = new OpenSearchHttp(third.get(StackEnv.OPENSEARCH_URL)).get("/.plugins-ml-task/_doc/" + taskId)
+                    .orThrow("read task").path("_source");
+            assertEquals("FAILED", failed.path("state").asText(), failed.toString());
+            assertTrue(failed.path("error").asText().contains("the local model service (re)started"), failed.toString());
         } finally {
             launcher.down(out);
         }
