@@ -117,6 +117,8 @@ class RestartAfterKillIT {
                 .append("              name: \"").append(run.bucket()).append("\"\n")
                 .append("              data_selection: metadata_only\n")
                 .append("              filter:\n                include_prefix: [\"").append(run.run).append('/').append(service).append("/input/\"]\n")
+                // As the published trigger pipelines do: the SageMaker manifests we write beside the inputs are not inputs.
+                .append("                exclude_suffix: [\".manifest\"]\n")
                 .append("  processor:\n    - ml_inference:\n");
         final String processor = run.baseYaml(service, modelId).replace(dir.resolve("state").toString(), stateDir.toString())
                 + "track_jobs: true\njob_poll_interval: 300ms\n" + extra;
