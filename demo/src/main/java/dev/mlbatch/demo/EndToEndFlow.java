@@ -50,8 +50,7 @@ public final class EndToEndFlow implements AutoCloseable {
     private final Provider provider;
     private final Path pipelinesDir;
     private final Path workDir;
-    private final String classpath;
-    private final Map<String, String> stageEnv;
+    private final StageLauncher launcher;
     private final PrintStream out;
     private final S3Client s3;
     private final FlowObserver observer;
@@ -68,12 +67,21 @@ public final class EndToEndFlow implements AutoCloseable {
      */
     public EndToEndFlow(final LocalStack stack, final Provider provider, final Path pipelinesDir, final Path workDir,
                         final String classpath, final Path stackHome, final PrintStream out) {
+        this(stack, provider, pipelinesDir, workDir,
+                StageLauncher.runtime(classpath, STAGE_HEAP, Map.of("MLBATCH_HOME", stackHome.toString())), out);
+    }
+
+    /**
+     * The same flow with each stage started by {@code launcher} (e.g. in a real Data Prepper): {@code pipelinesDir}
+     * holds {@code <provider>/<stage>.yaml} as that launcher needs them.
+     */
+    public EndToEndFlow(final LocalStack stack, final Provider provider, final Path pipelinesDir, final Path workDir,
+                        final StageLauncher launcher, final PrintStream out) {
         this.stack = stack;
         this.provider = provider;
         this.pipelinesDir = pipelinesDir;
         this.workDir = workDir;
-        this.classpath = classpath;
-        this.stageEnv = Map.of("MLBATCH_HOME", stackHome.toString());
+        this.launcher = launcher;
         this.out = out;
         this.s3 = stack.newS3Client();
         this.observer = new FlowObserver(stack, provider, s3);
@@ -256,7 +264,19 @@ public final class EndToEndFlow implements AutoCloseable {
         final Instant t0 = Instant.now();
         out.printf("stage 1 (%s): raw documents -> %s input files%n", PREPARE, provider);
         try (RuntimeProcess stage = start(PREPARE, true)) {
-            awaitSuccess(stage, Duration.ofMinutes(30));
+            if (launcher.exitsWhenDone()) {
+                awaitSuccess(stage, Duration.ofMinutes(30));
+            } else {
+                // A JVM that keeps running once its one-shot scan is done: stop it once every record it read is
+                // written (as input, or rejected with its reason; lines that are not JSON are never written).
+                final long expected = raw.records() - raw.notJson();
+                watch(stage, "every record was written", Duration.ofMinutes(30), POLL, () -> {
+                    final long written = observer.inputRecords() + account().rejected();
+                    return new Progress(String.format(Locale.ROOT, "stage 1: records written %d/%d", written, expected),
+                            written >= expected);
+                });
+                stop(stage);
+            }
         }
         stageTimes.put("stage 1 prepare", Duration.between(t0, Instant.now()));
         out.printf(Locale.ROOT, "stage 1 done: %d input files in s3://%s/%s%n", observer.inputFiles().size(),
@@ -279,14 +299,7 @@ public final class EndToEndFlow implements AutoCloseable {
         if (!Files.isRegularFile(pipeline)) {
             throw new IllegalArgumentException("pipeline file " + pipeline + " does not exist");
         }
-        final Path config = workDir.resolve(stage + "-config.yaml");
-        if (!Files.exists(config)) {
-            // A durable store, so that a stage killed and started again resumes instead of re-reading everything;
-            // a free port for each stage's metrics server, so that stages can run side by side.
-            Files.writeString(config, "serverPort: 0\nsource_coordination:\n  store:\n    file:\n      path: \""
-                    + workDir.resolve(stage + "-coordination.jsonl") + "\"\n", StandardCharsets.UTF_8);
-        }
-        return RuntimeProcess.start(stage, pipeline, config, workDir, classpath, STAGE_HEAP, stageEnv, exitWhenDone);
+        return launcher.start(stage, pipeline, workDir, exitWhenDone);
     }
 
     /**
@@ -357,7 +370,7 @@ public final class EndToEndFlow implements AutoCloseable {
     }
 
     public void stop(final RuntimeProcess stage) throws InterruptedException {
-        stage.stop(STOP_TIMEOUT);
+        launcher.stop(stage, STOP_TIMEOUT);
     }
 
     public FlowSummary summary() {

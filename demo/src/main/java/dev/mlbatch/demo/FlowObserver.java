@@ -46,6 +46,17 @@ public final class FlowObserver {
         return recordObjects(provider.inputPrefix());
     }
 
+    /** Records (non-blank lines) in the record files stage 1 wrote for the provider. */
+    public long inputRecords() {
+        long records = 0;
+        for (final String key : inputFiles()) {
+            records += s3.getObject(r -> r.bucket(stack.bucket()).key(key),
+                    software.amazon.awssdk.core.sync.ResponseTransformer.toBytes()).asUtf8String()
+                    .lines().filter(line -> !line.isBlank()).count();
+        }
+        return records;
+    }
+
     /** Output files the provider's jobs wrote (its manifests excluded). */
     public List<String> outputFiles() {
         return recordObjects(provider.outputPrefix());

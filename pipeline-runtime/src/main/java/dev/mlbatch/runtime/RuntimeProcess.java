@@ -23,15 +23,18 @@ public final class RuntimeProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final String startedLine;
 
     /** Where this JVM's output starts in the log (a stage started again appends to the same log). */
     private final long logStart;
 
-    private RuntimeProcess(final String name, final Process process, final Path log, final long logStart) {
+    private RuntimeProcess(final String name, final Process process, final Path log, final long logStart,
+                           final String startedLine) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.logStart = logStart;
+        this.startedLine = startedLine;
     }
 
     /**
@@ -42,8 +45,6 @@ public final class RuntimeProcess implements AutoCloseable {
     public static RuntimeProcess start(final String name, final Path pipeline, final Path config, final Path workDir,
                                        final String classpath, final String heap, final Map<String, String> env,
                                        final boolean exitWhenDone) throws IOException {
-        Files.createDirectories(workDir);
-        final Path log = workDir.resolve(name + ".log");
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-cp", classpath, Main.class.getName(), "run", pipeline.toAbsolutePath().toString(),
@@ -51,11 +52,28 @@ public final class RuntimeProcess implements AutoCloseable {
         if (exitWhenDone) {
             command.add("--exit-when-done");
         }
+        return launch(name, command, workDir, env, STARTED_LINE);
+    }
+
+    /**
+     * Any pipeline JVM (e.g. a real Data Prepper, whose main class and class path differ) run the same way: in
+     * {@code workDir}, output appended to {@code <workDir>/<name>.log}; {@link #awaitStarted} waits for
+     * {@code startedLine} in that output.
+     */
+    public static RuntimeProcess launch(final String name, final List<String> command, final Path workDir,
+                                        final Map<String, String> env, final String startedLine) throws IOException {
+        Files.createDirectories(workDir);
+        final Path log = workDir.resolve(name + ".log");
         final ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         final long logStart = Files.exists(log) ? Files.size(log) : 0;
-        return new RuntimeProcess(name, builder.start(), log, logStart);
+        return new RuntimeProcess(name, builder.start(), log, logStart, startedLine);
+    }
+
+    /** The JVM's process id (e.g. to report it, or for tools that attach to it). */
+    public long pid() {
+        return process.pid();
     }
 
     public String name() {
@@ -73,7 +91,7 @@ public final class RuntimeProcess implements AutoCloseable {
     /** Waits until the runtime has logged that its pipelines are started. */
     public void awaitStarted(final Duration timeout) throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (!output().contains(STARTED_LINE)) {
+        while (!output().contains(startedLine)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it started; see " + log);
             }

@@ -1,0 +1,169 @@
+package dev.mlbatch.compat;
+
+import dev.mlbatch.demo.EndToEndFlow;
+import dev.mlbatch.demo.ExampleSearches;
+import dev.mlbatch.demo.FlowSummary;
+import dev.mlbatch.demo.HeldOutQuestions;
+import dev.mlbatch.demo.ProjectLayout;
+import dev.mlbatch.demo.Provider;
+import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.StackHome;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]}: the demo's three stages, each
+ * in a real Data Prepper: a copy of {@code DATA_PREPPER_HOME} with our plugins deployed, the local pipelines rendered
+ * for it. Exits 1 unless every record is indexed with its vector.
+ */
+public final class CompatMain {
+
+    static final int EXIT_INCOMPLETE = 1;
+    static final int EXIT_USAGE = 64;
+    private static final String USAGE = "usage: mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]";
+    /** The stack env keys a stage JVM gets: credentials, region and the S3 endpoint (the AWS SDK reads these). */
+    private static final List<String> STAGE_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
+            "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3");
+    private static final String HEAP = System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m");
+
+    private CompatMain() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        System.exit(run(args, System.out));
+    }
+
+    static int run(final String[] args, final PrintStream out) throws Exception {
+        Path source = null;
+        int records = 1000;
+        Provider provider = Provider.SAGEMAKER;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--records" -> records = Integer.parseInt(value(args, ++i, "--records"));
+                    case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
+                    default -> {
+                        if (args[i].startsWith("-") || source != null) {
+                            throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+                        }
+                        source = Path.of(args[i]).toAbsolutePath().normalize();
+                    }
+                }
+            }
+            if (source == null) {
+                throw new IllegalArgumentException("DATA_PREPPER_HOME is missing");
+            }
+            if (records < 1) {
+                throw new IllegalArgumentException("--records must be at least 1");
+            }
+            final String problem = provider.recordCountProblem(records);
+            if (problem != null) {
+                throw new IllegalArgumentException("--records " + records + ": " + problem);
+            }
+            // Refuse early (before the stack and the copy) what deploy would refuse.
+            DataPrepperHome.inspect(source).requireApi();
+        } catch (final IllegalArgumentException e) {
+            System.err.println("mlbatch compat: " + e.getMessage());
+            System.err.println(USAGE);
+            return EXIT_USAGE;
+        }
+        final Instant t0 = Instant.now();
+        final ProjectLayout layout = ProjectLayout.locate();
+        final Path base = StackHome.locate().root().resolve("compat").resolve(provider.id());
+        final Path copy = base.resolve("data-prepper");
+        final Path pipelines = base.resolve("pipelines");
+        final Path work = base.resolve("work");
+        out.printf(Locale.ROOT, "mlbatch compat: %d records, provider %s, in a copy of %s%n", records, provider, source);
+
+        out.printf(Locale.ROOT, "copying %s -> %s%n", source, copy);
+        deleteTree(copy);
+        copyTree(source, copy);
+        new Deployment(DeployMain.bundle(), out).deploy(copy, false);
+
+        out.println("starting or reusing the local stack");
+        final LocalStack stack = LocalStack.startOrReuse();
+        final Map<String, String> stackEnv = stack.asMap();
+        final PipelineRenderer renderer = new PipelineRenderer(stackEnv);
+        for (final String stage : List.of(EndToEndFlow.PREPARE, EndToEndFlow.TRIGGER, EndToEndFlow.INGEST)) {
+            final Path target = pipelines.resolve(provider.id()).resolve(stage + ".yaml");
+            renderer.render(layout.localPipelines().resolve(provider.id()).resolve(stage + ".yaml"), target,
+                    work.resolve("ml-inference-state"));
+        }
+        out.printf(Locale.ROOT, "rendered %s/%s/{1-prepare,2-trigger,3-ingest}.yaml (${{env:...}} substituted, absolute state_directory)%n",
+                pipelines, provider.id());
+        final Map<String, String> env = new LinkedHashMap<>();
+        for (final String key : STAGE_ENV) {
+            if (stackEnv.get(key) != null) {
+                env.put(key, stackEnv.get(key));
+            }
+        }
+        final FlowSummary summary;
+        final List<String> ids;
+        try (EndToEndFlow flow = new EndToEndFlow(stack, provider, pipelines, work,
+                new DataPrepperLauncher(copy, env, HEAP, out), out)) {
+            summary = flow.run(layout.corpus(), records);
+            ids = flow.loadedIds();
+        }
+        final ExampleSearches searches = new ExampleSearches(new OpenSearchHttp(stack.openSearchUrl()), provider.index(),
+                stack.env().get(provider.realtimeModelKey()));
+        final List<HeldOutQuestions.Answer> answers = HeldOutQuestions.read(layout.questions(), new HashSet<>(ids))
+                .ask(searches, 3, ids.size());
+        out.printf(Locale.ROOT, "held-out questions: %d of %d have the record that answers them in the neural top 3%n",
+                answers.stream().filter(HeldOutQuestions.Answer::expectedInTop).count(), answers.size());
+        summary.print(out);
+        out.printf(Locale.ROOT, "compat wall time %.1f s (copy, deploy and stack check included); Data Prepper copy kept at %s%n",
+                Duration.between(t0, Instant.now()).toMillis() / 1000.0, copy);
+        if (!summary.complete() || summary.account().indexed() < records) {
+            out.printf(Locale.ROOT, "INCOMPLETE: %d records in, %d documents with a vector in %s%n", records,
+                    summary.documentsWithVector(), provider.index());
+            return EXIT_INCOMPLETE;
+        }
+        out.printf(Locale.ROOT, "OK: every record indexed with its vector by a real Data Prepper (%s)%n",
+                DataPrepperHome.inspect(copy).apiVersion());
+        return 0;
+    }
+
+    private static String value(final String[] args, final int i, final String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    static void copyTree(final Path from, final Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (final Path p : paths.toList()) {
+                final Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(final Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
