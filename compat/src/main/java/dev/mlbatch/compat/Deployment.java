@@ -223,6 +223,12 @@ public final class Deployment {
                         + "; not overwriting it (remove one of them and run --undo again)");
             }
         }
+        for (final String name : m.loggerFiles()) {
+            if (!Files.readString(homeDir.resolve(name), StandardCharsets.UTF_8).endsWith(LOGGER_BLOCK)) {
+                throw new IllegalStateException(homeDir.resolve(name) + " no longer ends with the dev.mlbatch logger lines"
+                        + " deploy added; remove them by hand (logger.mlbatch.*) and run --undo again");
+            }
+        }
         for (final String name : m.copied()) {
             out.printf(Locale.ROOT, "%sremove lib/%s%n", mode, name);
             if (!dryRun) {
@@ -248,10 +254,6 @@ public final class Deployment {
         for (final String name : m.loggerFiles()) {
             final Path f = homeDir.resolve(name);
             final String text = Files.readString(f, StandardCharsets.UTF_8);
-            if (!text.endsWith(LOGGER_BLOCK)) {
-                throw new IllegalStateException(f + " no longer ends with the dev.mlbatch logger lines deploy added;"
-                        + " remove them by hand (logger.mlbatch.*) and run --undo again");
-            }
             out.printf(Locale.ROOT, "%sremove the dev.mlbatch logger from %s%n", mode, name);
             if (!dryRun) {
                 Files.writeString(f, text.substring(0, text.length() - LOGGER_BLOCK.length()), StandardCharsets.UTF_8);

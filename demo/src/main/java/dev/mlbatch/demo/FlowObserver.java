@@ -31,6 +31,8 @@ public final class FlowObserver {
     private final OpenSearchHttp openSearch;
     private final SignedHttpClient sageMaker;
     private final SignedHttpClient bedrock;
+    /** Whether each SageMaker job seen writes under this flow's prefix (a job's output path never changes). */
+    private final Map<String, Boolean> ownJobs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FlowObserver(final LocalStack stack, final Provider provider, final S3Client s3) {
         this.stack = stack;
@@ -93,7 +95,7 @@ public final class FlowObserver {
             final JsonNode page = call(sageMaker, "POST", stack.modelServiceUrl() + "/sagemaker/ListTransformJobs",
                     JSON.writeValueAsString(request));
             for (final JsonNode job : page.path("TransformJobSummaries")) {
-                if (job.path("CreationTime").asDouble() >= since.getEpochSecond()) {
+                if (job.path("CreationTime").asDouble() >= since.getEpochSecond() && ownTransformJob(job.path("TransformJobName").asText())) {
                     jobs.add(new ProviderJobs.Job(job.path("TransformJobName").asText(), job.path("TransformJobStatus").asText(),
                             job.path("FailureReason").asText(null)));
                 }
@@ -111,7 +113,8 @@ public final class FlowObserver {
                     + (token == null ? "" : "&nextToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
             final JsonNode page = call(bedrock, "GET", url, null);
             for (final JsonNode job : page.path("invocationJobSummaries")) {
-                if (!Instant.parse(job.path("submitTime").asText()).isBefore(since.minusSeconds(1))) {
+                if (!Instant.parse(job.path("submitTime").asText()).isBefore(since.minusSeconds(1))
+                        && job.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText().startsWith(ownOutput())) {
                     jobs.add(new ProviderJobs.Job(job.path("jobName").asText(), job.path("status").asText(),
                             job.path("message").asText(null)));
                 }
@@ -119,6 +122,29 @@ public final class FlowObserver {
             token = page.path("nextToken").asText(null);
         } while (token != null);
         return new ProviderJobs(jobs);
+    }
+
+    /**
+     * Only jobs that write under this flow's prefix are its own: on a shared stack, other tests' jobs (other prefixes)
+     * run at the same time and must neither be counted nor waited for.
+     */
+    private boolean ownTransformJob(final String name) {
+        return ownJobs.computeIfAbsent(name, n -> {
+            try {
+                return call(sageMaker, "POST", stack.modelServiceUrl() + "/sagemaker/DescribeTransformJob",
+                        JSON.writeValueAsString(Map.of("TransformJobName", n)))
+                        .at("/TransformOutput/S3OutputPath").asText().startsWith(ownOutput());
+            } catch (final IOException e) {
+                throw new IllegalStateException("could not describe SageMaker job " + n + ": " + e.getMessage(), e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+    }
+
+    private String ownOutput() {
+        return "s3://" + stack.bucket() + "/" + provider.prefix();
     }
 
     private static JsonNode call(final SignedHttpClient client, final String method, final String url, final String body)

@@ -1,0 +1,68 @@
+package dev.mlbatch.compat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineRendererTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void substitutesEveryEnvReferenceAndGivesMlInferenceAnAbsoluteStateDirectory() throws IOException {
+        final Path source = tmp.resolve("in.yaml");
+        Files.writeString(source, """
+                p:
+                  processor:
+                    - ml_inference:
+                        host: "${{env:HOST}}"
+                        state_directory: data/relative
+                        ml_when: '/bucket == "${{env:BUCKET}}" and /b != "${{env:BUCKET}}"'
+                """);
+        final Path target = tmp.resolve("out/p.yaml");
+        new PipelineRenderer(Map.of("HOST", "http://127.0.0.1:19201", "BUCKET", "b$1")).render(source, target, tmp.resolve("state"));
+        assertEquals("""
+                p:
+                  processor:
+                    - ml_inference:
+                        state_directory: "%s"
+                        host: "http://127.0.0.1:19201"
+                        ml_when: '/bucket == "b$1" and /b != "b$1"'
+                """.formatted(tmp.resolve("state").toAbsolutePath()), Files.readString(target));
+    }
+
+    @Test
+    void aReferenceWithoutValueIsNamedWithFileAndLine() throws IOException {
+        final Path source = tmp.resolve("in.yaml");
+        Files.writeString(source, "p:\n  sink:\n    - s3:\n        bucket: \"${{env:MISSING_BUCKET}}\"\n");
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PipelineRenderer(Map.of()).render(source, tmp.resolve("out.yaml"), tmp));
+        assertTrue(e.getMessage().equals(source + ":4: ${{env:MISSING_BUCKET}} has no value in the stack's env file"), e.getMessage());
+    }
+
+    @Test
+    void rendersThePublishedLocalPipelinesWithoutAReferenceLeft() throws IOException {
+        final Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        final Map<String, String> env = Map.of("MLBATCH_S3_BUCKET", "mlbatch", "AWS_REGION", "us-east-1",
+                "MLBATCH_GATEWAY_URL", "http://127.0.0.1:1", "MLBATCH_SAGEMAKER_BATCH_MODEL_ID", "m1",
+                "MLBATCH_BEDROCK_BATCH_MODEL_ID", "m2");
+        for (final String provider : new String[] {"sagemaker", "bedrock"}) {
+            for (final String stage : new String[] {"1-prepare", "2-trigger", "3-ingest"}) {
+                final Path out = tmp.resolve(provider + stage + ".yaml");
+                new PipelineRenderer(env).render(repo.resolve("pipelines/local").resolve(provider).resolve(stage + ".yaml"), out, tmp);
+                final String text = Files.readString(out);
+                assertTrue(!text.contains("${{"), provider + "/" + stage + " still has a reference");
+                assertEquals(stage.equals("2-trigger"), text.contains("state_directory: \"" + tmp + "\""), provider + "/" + stage);
+            }
+        }
+    }
+}
