@@ -115,6 +115,10 @@ public final class CompatMain {
         final List<String> ids;
         try (EndToEndFlow flow = new EndToEndFlow(stack, provider, pipelines, work,
                 new DataPrepperLauncher(copy, env, HEAP, out), out)) {
+            // A name of its own per run: fresh provider jobs even where an earlier run of the same records left its
+            // (already reset) jobs in ML Commons.
+            flow.rawObjectName("corpus-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC).format(t0) + ".jsonl");
             summary = flow.run(layout.corpus(), records);
             ids = flow.loadedIds();
         }

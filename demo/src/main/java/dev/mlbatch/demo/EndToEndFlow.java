@@ -58,6 +58,7 @@ public final class EndToEndFlow implements AutoCloseable {
     private Instant started = Instant.now();
     private List<String> loadedIds = List.of();
     private RecordAccount.RawInput raw = RecordAccount.RawInput.of(List.of());
+    private String rawObjectName = "corpus.jsonl";
 
     /**
      * @param pipelinesDir {@code pipelines/local}
@@ -85,6 +86,16 @@ public final class EndToEndFlow implements AutoCloseable {
         this.out = out;
         this.s3 = stack.newS3Client();
         this.observer = new FlowObserver(stack, provider, s3);
+    }
+
+    /**
+     * Names the raw object {@link #load} writes (default {@code corpus.jsonl}). Job names follow from the input
+     * objects, so on a stack that has already run these records (ML Commons remembers the task; the provider refuses
+     * the name again) a fresh name is what gets fresh jobs instead of adopting the earlier, already reset, ones.
+     */
+    public EndToEndFlow rawObjectName(final String name) {
+        this.rawObjectName = name;
+        return this;
     }
 
     /** The {@code _id}s of the records the last {@link #load} put into S3. */
@@ -212,7 +223,7 @@ public final class EndToEndFlow implements AutoCloseable {
                 // Counted by the account as a line that is not JSON.
             }
         }
-        final String key = provider.rawPrefix() + "corpus.jsonl";
+        final String key = provider.rawPrefix() + rawObjectName;
         s3.putObject(r -> r.bucket(stack.bucket()).key(key), RequestBody.fromBytes(body.toByteArray()));
         this.loadedIds = List.copyOf(ids);
         this.raw = RecordAccount.RawInput.of(texts);
