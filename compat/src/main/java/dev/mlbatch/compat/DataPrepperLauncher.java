@@ -38,6 +38,7 @@ public final class DataPrepperLauncher implements StageLauncher {
     private final PrintStream out;
     private final Map<Long, Integer> ports = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final java.util.Set<RuntimeProcess> running = ConcurrentHashMap.newKeySet();
 
     /** @param env the stages' environment: the stack's AWS credentials, region and {@code AWS_ENDPOINT_URL_S3} */
     public DataPrepperLauncher(final Path home, final Map<String, String> env, final String heap, final PrintStream out) {
@@ -45,6 +46,14 @@ public final class DataPrepperLauncher implements StageLauncher {
         this.env = env;
         this.heap = heap;
         this.out = out;
+        // A stopped mlbatch (Ctrl-C, SIGTERM) must not leave Data Prepper JVMs behind: close() would, but does not run then.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(p -> {
+            try {
+                p.close();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), "compat-stop-data-prepper"));
     }
 
     @Override
@@ -61,6 +70,7 @@ public final class DataPrepperLauncher implements StageLauncher {
                 pipeline.toAbsolutePath().toString(), config.toString());
         final RuntimeProcess process = RuntimeProcess.launch(stage, command, dir, env, STARTED_LINE);
         ports.put(process.pid(), port);
+        running.add(process);
         out.printf(Locale.ROOT, "  %s: Data Prepper pid %d, port %d, log %s%n", stage, process.pid(), port, process.log());
         return process;
     }
@@ -74,6 +84,7 @@ public final class DataPrepperLauncher implements StageLauncher {
     @Override
     public int stop(final RuntimeProcess stage, final Duration timeout) throws InterruptedException {
         final Integer port = ports.remove(stage.pid());
+        running.remove(stage);
         if (!stage.isAlive()) {
             return stage.exitValue();
         }
