@@ -465,6 +465,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
             String note = null;
             if (leftOver.isPresent()) {
                 metrics.batchJobsPartiallyCompleted().increment();
+                metrics.recordsMissingFromBatchJob().increment(leftOver.get().missing());
+                metrics.recordsFailedInBatchJob().increment(leftOver.get().failed());
                 note = "partially completed: " + leftOver.get().summary();
                 LOG.warn("Job {} (task {}) ended {}{}: {}", record.jobName(), record.taskId(), status.state(),
                         status.providerStatus().map(p -> " (provider: " + p + ")").orElse(""), leftOver.get().summary());

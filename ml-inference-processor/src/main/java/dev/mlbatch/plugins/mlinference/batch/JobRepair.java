@@ -47,8 +47,14 @@ public class JobRepair {
     public record DeadRecord(InputObject from, InputRecord record, int status, String reason) {
     }
 
-    /** What to do instead of the work: derived work, records to dead-letter, and a line for the log. */
-    public record Plan(List<JobRecord> derived, List<DeadRecord> deadRecords, String summary) {
+    /**
+     * What to do instead of the work: derived work, records to dead-letter, a line for the log, and (after a partial
+     * job) how many records had no output and how many the provider failed on its side.
+     */
+    public record Plan(List<JobRecord> derived, List<DeadRecord> deadRecords, String summary, int missing, int failed) {
+        Plan(final List<JobRecord> derived, final List<DeadRecord> deadRecords, final String summary) {
+            this(derived, deadRecords, summary, 0, 0);
+        }
     }
 
     private final InputFiles files;
@@ -204,19 +210,21 @@ public class JobRepair {
         }
         final String counts = missing + " of " + total + " record(s) without output, " + (retry.size() - missing)
                 + " failed on the provider's side, " + dead.size() + " refused";
+        final int failedOrRefused = retry.size() - missing + dead.size();
         if (retry.isEmpty()) {
-            return Optional.of(new Plan(List.of(), dead, counts));
+            return Optional.of(new Plan(List.of(), dead, counts, missing, failedOrRefused));
         }
         if (record.followUps() >= maxFollowUps) {
             final String why = "job " + record.jobName() + " left this record out after " + record.followUps() + " follow-up job(s)";
             for (final InputRecord inputRecord : retry) {
                 dead.add(new DeadRecord(retryFrom, inputRecord, 500, why));
             }
-            return Optional.of(new Plan(List.of(), dead, counts + "; no follow-up left (max_job_attempts)"));
+            return Optional.of(new Plan(List.of(), dead, counts + "; no follow-up left (max_job_attempts)", missing, failedOrRefused));
         }
         final InputObject copy = files.writeStaged(retryFrom, JobNamer.shortHash(record.workKey() + "/follow-up"), retry);
         final JobRecord next = derived(record, List.of(copy), retry.size(), true, "follow-up of " + record.jobName() + ": " + counts);
-        return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName()));
+        return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName(),
+                missing, failedOrRefused));
     }
 
     private boolean manifestShowsErrors(final InputFiles.S3Location output) {

@@ -219,6 +219,8 @@ class JobRepairTest {
             assertEquals(400, letters.get(0).path("status").asInt());
             assertTrue(letters.get(0).path("message").asText().contains("Malformed input"));
             assertEquals(1.0, h.metrics.batchJobsPartiallyCompleted().count());
+            assertEquals(1.0, h.metrics.recordsMissingFromBatchJob().count(), "r4");
+            assertEquals(2.0, h.metrics.recordsFailedInBatchJob().count(), "r2 refused, r3 failed on the provider's side");
             assertEquals(2.0, h.metrics.recordsResubmitted().count());
             assertEquals(1.0, h.metrics.recordsDeadLettered().count());
             assertFalse(h.inputEvents().get(0).getMetadata().getTags().contains("ml_failed"));
