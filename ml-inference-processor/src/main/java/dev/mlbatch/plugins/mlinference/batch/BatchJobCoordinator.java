@@ -65,6 +65,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
         int lastFailureStatus;
         String lastFailureReason;
         int repairFailures;
+        /** The job was found by name, not created by this processor: it may have ended long ago. */
+        boolean adopted;
 
         WorkItem(final JobRecord record) {
             this.record = record;
@@ -444,6 +446,16 @@ public final class BatchJobCoordinator implements AutoCloseable {
         if (record.submittedAt() != null) {
             metrics.batchJobDuration().record(Duration.between(record.submittedAt(), now));
         }
+        if (status.isSuccessful() && item.adopted && record.attempt() < settings.maxJobAttempts() && outputGone(record, status)) {
+            metrics.batchJobsResubmitted().increment();
+            final String why = "job " + record.jobName() + " was found by name, ended " + status.state()
+                    + " before, and its output is gone";
+            item.record = record.nextAttempt(namer.jobName(record.workKey(), record.attempt() + 1), why, now);
+            item.adopted = false;
+            save(item.record);
+            LOG.warn("{}; running it again as {}", why, item.record.jobName());
+            return;
+        }
         if (status.isSuccessful()) {
             Optional<JobRepair.Plan> leftOver;
             try {
@@ -527,6 +539,15 @@ public final class BatchJobCoordinator implements AutoCloseable {
         deadLetter(item, 500, reason + (status.isRetryableFailure() ? " (after " + record.attempt() + " attempt(s))" : ""), status.state());
     }
 
+    private boolean outputGone(final JobRecord record, final TaskStatus status) {
+        try {
+            return repair.outputGone(record, status, settings.service());
+        } catch (final RuntimeException e) {
+            LOG.warn("Job {}: cannot check that its output still exists ({}); taking it as done", record.jobName(), e.toString());
+            return false;
+        }
+    }
+
     /**
      * Records the derived work durably (work that already exists, from a repair made before a crash, is kept as it
      * is) and dead-letters the records given up on. @return false if the ledger could not record the derived work
@@ -598,6 +619,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         item.retryingSince = null;
         item.nextPollAt = clock.instant().plus(settings.pollInterval());
         backoff = null;
+        item.adopted = created.adopted();
         if (!created.adopted()) {
             metrics.batchJobsCreationSucceeded().increment();
             metrics.recordsSucceededInBatchJobCreation().increment(item.record.inputs().size());

@@ -172,6 +172,11 @@ public class InputFiles {
         }
     }
 
+    /** True when anything lies under the location's prefix. */
+    public boolean hasObjects(final S3Location location) {
+        return s3.listObjectsV2(r -> r.bucket(location.bucket()).prefix(location.prefix()).maxKeys(1)).keyCount() > 0;
+    }
+
     static String fileName(final String key) {
         return key.substring(key.lastIndexOf('/') + 1);
     }

@@ -3,6 +3,7 @@ package dev.mlbatch.plugins.mlinference.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.client.TaskStatus;
+import dev.mlbatch.plugins.mlinference.config.ServiceName;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -88,7 +89,23 @@ public class JobRepair {
             public Optional<Plan> afterCompletion(final JobRecord record, final TaskStatus status) {
                 return Optional.empty();
             }
+
+            @Override
+            public boolean outputGone(final JobRecord record, final TaskStatus status, final ServiceName service) {
+                return false;
+            }
         };
+    }
+
+    /**
+     * For a job found by name rather than created by us (a replay after its ledger was lost, or a run over inputs a
+     * finished job already had): true when it ended successfully but left nothing under its output location — the
+     * outputs were deleted since, so the job must run again rather than count as done.
+     */
+    public boolean outputGone(final JobRecord record, final TaskStatus status, final ServiceName service) {
+        final String uri = service == ServiceName.SAGEMAKER ? requests.sageMakerOutputUri(record.jobName())
+                : requests.bedrockJobOutputUri(status.remoteJob().path("jobArn").asText(""));
+        return !files.hasObjects(InputFiles.S3Location.parse(uri));
     }
 
     /** True when retrying the same input cannot succeed: the provider judged the input itself. */

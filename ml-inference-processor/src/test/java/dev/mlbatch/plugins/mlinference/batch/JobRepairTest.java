@@ -226,4 +226,26 @@ class JobRepairTest {
             assertFalse(h.inputEvents().get(0).getMetadata().getTags().contains("ml_failed"));
         }
     }
+
+    @Test
+    void aJobFoundByNameWhoseOutputIsGoneRunsAgainAndOneWhoseOutputIsThereDoesNot() throws Exception {
+        ml.jobDuration(Duration.ofMillis(100));
+        final Event gone = put("adopt/gone.jsonl", List.of(record("r1", "one")));
+        final Event kept = put("adopt/kept.jsonl", List.of(record("r1", "one")));
+        try (CoordinatorHarness first = CoordinatorHarness.builder(ml.url(), dir.resolve("first")).s3(s3).build()) {
+            first.coordinator.accept(List.of(gone, kept));
+            assertTrue(first.runUntil(out -> first.inputEvents().size() == 2, Duration.ofSeconds(10)));
+        }
+        assertEquals(2, ml.jobsCreated().size());
+        final String keptJob = ml.jobsCreated().stream().filter(name -> ml.bodyOf(name).contains("adopt/kept.jsonl")).findFirst().orElseThrow();
+        s3.client().putObject(r -> r.bucket("out-bucket").key("results/" + keptJob + "/kept.jsonl.out"), RequestBody.fromString("{}\n"));
+        // A new ledger (lost, or a new deployment) over the same objects: both jobs are found by name.
+        try (CoordinatorHarness second = CoordinatorHarness.builder(ml.url(), dir.resolve("second")).s3(s3).build()) {
+            second.coordinator.accept(List.of(Events.object("in-bucket", "adopt/gone.jsonl"), Events.object("in-bucket", "adopt/kept.jsonl")));
+            assertTrue(second.runUntil(out -> second.inputEvents().size() == 2, Duration.ofSeconds(15)));
+        }
+        assertEquals(3, ml.jobsCreated().size(), "only the job whose output is gone ran again: " + ml.jobsCreated());
+        assertTrue(ml.jobsCreated().get(2).endsWith("-a2"));
+        assertTrue(ml.bodyOf(ml.jobsCreated().get(2)).contains("adopt/gone.jsonl"));
+    }
 }
