@@ -65,8 +65,6 @@ public final class BatchJobCoordinator implements AutoCloseable {
         int lastFailureStatus;
         String lastFailureReason;
         int repairFailures;
-        /** The job was found by name, not created by this processor: it may have ended long ago. */
-        boolean adopted;
 
         WorkItem(final JobRecord record) {
             this.record = record;
@@ -414,7 +412,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         }
         if (polled.record().taskId() == null) {
             if (polled.foundTaskId() != null) {
-                item.record = item.record.submitted(polled.foundTaskId(),
+                item.record = item.record.foundByName(polled.foundTaskId(),
                         item.record.submittedAt() == null ? clock.instant() : item.record.submittedAt());
                 save(item.record);
                 LOG.info("Job {}: found its task {}", item.record.jobName(), polled.foundTaskId());
@@ -446,12 +444,11 @@ public final class BatchJobCoordinator implements AutoCloseable {
         if (record.submittedAt() != null) {
             metrics.batchJobDuration().record(Duration.between(record.submittedAt(), now));
         }
-        if (status.isSuccessful() && item.adopted && record.attempt() < settings.maxJobAttempts() && outputGone(record, status)) {
+        if (status.isSuccessful() && record.foundByName() && record.attempt() < settings.maxJobAttempts() && outputGone(record, status)) {
             metrics.batchJobsResubmitted().increment();
             final String why = "job " + record.jobName() + " was found by name, ended " + status.state()
                     + " before, and its output is gone";
             item.record = record.nextAttempt(namer.jobName(record.workKey(), record.attempt() + 1), why, now);
-            item.adopted = false;
             save(item.record);
             LOG.warn("{}; running it again as {}", why, item.record.jobName());
             return;
@@ -619,7 +616,6 @@ public final class BatchJobCoordinator implements AutoCloseable {
         item.retryingSince = null;
         item.nextPollAt = clock.instant().plus(settings.pollInterval());
         backoff = null;
-        item.adopted = created.adopted();
         if (!created.adopted()) {
             metrics.batchJobsCreationSucceeded().increment();
             metrics.recordsSucceededInBatchJobCreation().increment(item.record.inputs().size());

@@ -102,7 +102,7 @@ public class BatchJobSubmitter {
                 : requests.bedrock(submitting.inputs().get(0), submitting.jobName());
         try {
             final BatchPredictResponse response = client.batchPredict(modelId, body);
-            return new Created(saveSubmitted(submitting, response.taskId()), false);
+            return new Created(saveSubmitted(submitting.submitted(response.taskId(), clock.instant())), false);
         } catch (final MlCommonsException e) {
             switch (classifier.classify(e)) {
                 case THROTTLED:
@@ -111,7 +111,7 @@ public class BatchJobSubmitter {
                     return new Retry(e.status(), e.getMessage());
                 case DUPLICATE_JOB:
                     LOG.info("Job {} already exists at the provider ({}); treating it as submitted", sent.jobName(), e.reason());
-                    return adoptExisting(sent).orElseGet(() -> new Created(saveSubmitted(sent, null), true));
+                    return adoptExisting(sent).orElseGet(() -> new Created(saveSubmitted(sent.foundByName(null, clock.instant())), true));
                 case PERMANENT:
                 default:
                     return new Rejected(e.status(), e.getMessage());
@@ -129,7 +129,7 @@ public class BatchJobSubmitter {
             final Optional<String> taskId = findTask(record);
             if (taskId.isPresent()) {
                 LOG.info("Job {} was created before (task {}); not sending it again", record.jobName(), taskId.get());
-                return Optional.of(new Created(saveSubmitted(record, taskId.get()), true));
+                return Optional.of(new Created(saveSubmitted(record.foundByName(taskId.get(), clock.instant())), true));
             }
             return Optional.empty();
         } catch (final MlCommonsException e) {
@@ -143,13 +143,13 @@ public class BatchJobSubmitter {
         }
     }
 
-    private JobRecord saveSubmitted(final JobRecord record, final String taskId) {
-        final JobRecord submitted = record.submitted(taskId, clock.instant());
+    private JobRecord saveSubmitted(final JobRecord submitted) {
         try {
             ledger.save(submitted);
         } catch (final IOException e) {
             // The job exists; after a restart the "submitting" record leads to a look-up by name, not a new job.
-            LOG.error("Job {} was created (task {}) but the ledger {} could not record it: {}", record.jobName(), taskId, ledger.file(), e.getMessage());
+            LOG.error("Job {} was created (task {}) but the ledger {} could not record it: {}", submitted.jobName(), submitted.taskId(),
+                    ledger.file(), e.getMessage());
         }
         return submitted;
     }

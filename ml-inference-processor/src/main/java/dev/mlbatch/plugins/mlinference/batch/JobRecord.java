@@ -35,7 +35,8 @@ public record JobRecord(@JsonProperty("work_key") String workKey,
                         @JsonProperty("parent") String parent,
                         @JsonProperty("generation") int generation,
                         @JsonProperty("follow_ups") int followUps,
-                        @JsonProperty("record_count") Integer recordCount) {
+                        @JsonProperty("record_count") Integer recordCount,
+                        @JsonProperty("found_by_name") boolean foundByName) {
 
     public JobRecord {
         inputs = List.copyOf(inputs);
@@ -44,57 +45,63 @@ public record JobRecord(@JsonProperty("work_key") String workKey,
 
     public static JobRecord pending(final String workKey, final List<InputObject> inputs, final String jobName, final Instant now) {
         return new JobRecord(workKey, inputs, 1, jobName, JobState.PENDING, null, null, null, null, now, null, null, now,
-                List.of(), null, 0, 0, null);
+                List.of(), null, 0, 0, null, false);
     }
 
     /** Work on the given inputs, standing for {@code sources} too, with {@code records} records when known. */
     public static JobRecord pending(final String workKey, final List<InputObject> inputs, final List<InputObject> sources,
                                     final Integer records, final String jobName, final Instant now) {
         return new JobRecord(workKey, inputs, 1, jobName, JobState.PENDING, null, null, null, null, now, null, null, now,
-                sources, null, 0, 0, records);
+                sources, null, 0, 0, records, false);
     }
 
     /** Work derived from this one (a split part, or the follow-up of a partial job). */
     public JobRecord derive(final String childWorkKey, final List<InputObject> childInputs, final Integer records,
                             final String childJobName, final boolean followUp, final String why, final Instant now) {
         return new JobRecord(childWorkKey, childInputs, 1, childJobName, JobState.PENDING, null, null, null, why, now, null, null, now,
-                List.of(), workKey, generation + 1, followUps + (followUp ? 1 : 0), records);
+                List.of(), workKey, generation + 1, followUps + (followUp ? 1 : 0), records, false);
     }
 
     public JobRecord submitting(final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, JobState.SUBMITTING, null, manifestUri, null, null,
-                createdAt, null, null, now, sources, parent, generation, followUps, recordCount);
+                createdAt, null, null, now, sources, parent, generation, followUps, recordCount, foundByName);
     }
 
     public JobRecord withManifest(final String uri, final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, state, taskId, uri, taskState, reason,
-                createdAt, submittedAt, endedAt, now, sources, parent, generation, followUps, recordCount);
+                createdAt, submittedAt, endedAt, now, sources, parent, generation, followUps, recordCount, foundByName);
     }
 
     public JobRecord submitted(final String newTaskId, final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, JobState.SUBMITTED, newTaskId, manifestUri, "RUNNING", null,
-                createdAt, now, null, now, sources, parent, generation, followUps, recordCount);
+                createdAt, now, null, now, sources, parent, generation, followUps, recordCount, false);
+    }
+
+    /** Submitted, but found by name rather than created now: the job may have ended (and its output gone) long ago. */
+    public JobRecord foundByName(final String newTaskId, final Instant now) {
+        return new JobRecord(workKey, inputs, attempt, jobName, JobState.SUBMITTED, newTaskId, manifestUri, "RUNNING", null,
+                createdAt, now, null, now, sources, parent, generation, followUps, recordCount, true);
     }
 
     public JobRecord completed(final String finalTaskState, final String note, final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, JobState.COMPLETED, taskId, manifestUri, finalTaskState, note,
-                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount);
+                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount, foundByName);
     }
 
     public JobRecord nextAttempt(final String newJobName, final String why, final Instant now) {
         return new JobRecord(workKey, inputs, attempt + 1, newJobName, JobState.PENDING, null, manifestUri, null, why,
-                createdAt, null, null, now, sources, parent, generation, followUps, recordCount);
+                createdAt, null, null, now, sources, parent, generation, followUps, recordCount, false);
     }
 
     public JobRecord deadLettered(final String finalTaskState, final String why, final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, JobState.DEAD_LETTERED, taskId, manifestUri, finalTaskState, why,
-                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount);
+                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount, foundByName);
     }
 
     /** Replaced by derived work (see {@link JobState#SPLIT}). */
     public JobRecord split(final String finalTaskState, final String why, final Instant now) {
         return new JobRecord(workKey, inputs, attempt, jobName, JobState.SPLIT, taskId, manifestUri, finalTaskState, why,
-                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount);
+                createdAt, submittedAt, now, now, sources, parent, generation, followUps, recordCount, foundByName);
     }
 
     @JsonIgnore
