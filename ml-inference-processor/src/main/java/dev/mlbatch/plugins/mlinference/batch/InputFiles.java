@@ -66,16 +66,9 @@ public class InputFiles {
 
     /** @return the object's records, and the object pinned to the ETag read; empty if it does not exist */
     public Optional<Content> read(final InputObject input) {
-        final ResponseBytes<GetObjectResponse> bytes;
-        try {
-            bytes = s3.getObject(r -> r.bucket(input.bucket()).key(input.key()), ResponseTransformer.toBytes());
-        } catch (final NoSuchKeyException e) {
+        final ResponseBytes<GetObjectResponse> bytes = get(input.bucket(), input.key()).orElse(null);
+        if (bytes == null) {
             return Optional.empty();
-        } catch (final S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
         }
         final String etag = bytes.response().eTag();
         final InputObject pinned = etag == null ? input : new InputObject(input.bucket(), input.key(), "etag:" + etag.replace("\"", ""));
@@ -159,9 +152,18 @@ public class InputFiles {
 
     /** Reads a provider output object's lines; empty if it does not exist. */
     public Optional<List<String>> readLines(final String bucket, final String key) {
+        return get(bucket, key).map(bytes -> records(bytes.asByteArray()).stream().map(InputRecord::text).toList());
+    }
+
+    /** True when anything lies under the location's prefix. */
+    public boolean hasObjects(final S3Location location) {
+        return s3.listObjectsV2(r -> r.bucket(location.bucket()).prefix(location.prefix()).maxKeys(1)).keyCount() > 0;
+    }
+
+    /** The object, or empty if it (or its bucket) does not exist; other S3 errors are thrown. */
+    private Optional<ResponseBytes<GetObjectResponse>> get(final String bucket, final String key) {
         try {
-            final byte[] body = s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toBytes()).asByteArray();
-            return Optional.of(records(body).stream().map(InputRecord::text).toList());
+            return Optional.of(s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toBytes()));
         } catch (final NoSuchKeyException e) {
             return Optional.empty();
         } catch (final S3Exception e) {
@@ -170,11 +172,6 @@ public class InputFiles {
             }
             throw e;
         }
-    }
-
-    /** True when anything lies under the location's prefix. */
-    public boolean hasObjects(final S3Location location) {
-        return s3.listObjectsV2(r -> r.bucket(location.bucket()).prefix(location.prefix()).maxKeys(1)).keyCount() > 0;
     }
 
     static String fileName(final String key) {
