@@ -39,10 +39,7 @@ class BatchJobCoordinatorTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = new LocalS3();
-        s3.createBucket("in-bucket");
-        s3.createBucket("dlq-bucket");
-        s3.createBucket("out-bucket");
+        s3 = CoordinatorHarness.startS3();
     }
 
     @AfterAll

@@ -37,10 +37,7 @@ class JobRepairTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = new LocalS3();
-        s3.createBucket("in-bucket");
-        s3.createBucket("dlq-bucket");
-        s3.createBucket("out-bucket");
+        s3 = CoordinatorHarness.startS3();
     }
 
     @AfterAll

@@ -57,6 +57,15 @@ public final class CoordinatorHarness implements AutoCloseable {
     public final List<Record<Event>> emitted = new ArrayList<>();
     private final MlCommonsClient client;
 
+    /** A local S3 with the buckets the harness reads and writes: inputs, dead letters, outputs/staging/rejected. */
+    public static LocalS3 startS3() throws Exception {
+        final LocalS3 s3 = new LocalS3();
+        s3.createBucket("in-bucket");
+        s3.createBucket("dlq-bucket");
+        s3.createBucket("out-bucket");
+        return s3;
+    }
+
     public static Builder builder(final String host, final Path ledgerFile) {
         return new Builder(host, ledgerFile);
     }
