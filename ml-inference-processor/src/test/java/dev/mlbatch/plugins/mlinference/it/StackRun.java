@@ -85,28 +85,10 @@ public final class StackRun implements AutoCloseable {
         return put(run + "/sagemaker/input/" + name, body.toString());
     }
 
-    /**
-     * Uploads test data. The JDK URLConnection client sometimes writes a body into a keep-alive connection s3proxy
-     * has already closed ("Error writing request body to server"); the fixture retries so that this transport
-     * flake does not fail tests about the processor.
-     */
+    /** Uploads test data (the stack's S3 client retries transport failures; see {@code LocalStack.newS3Client}). */
     public String put(final String key, final String body) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                s3.putObject(r -> r.bucket(bucket()).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
-                return key;
-            } catch (final software.amazon.awssdk.core.exception.SdkClientException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(500L * attempt);
-                } catch (final InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        s3.putObject(r -> r.bucket(bucket()).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
+        return key;
     }
 
     /** A Bedrock {@code _batch_predict} body as any ML Commons client sends it (for jobs not made by a processor). */
