@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class BenchMain {
     private static final Map<String, String> BENCHMARKS = new LinkedHashMap<>();
+    /** {@code NAME --peer DATA_PREPPER_HOME}: the same workload side by side with a real Data Prepper. */
+    private static final Map<String, String> PEER_BENCHMARKS = new LinkedHashMap<>();
 
     static {
         BENCHMARKS.put("runtime", "dev.mlbatch.bench.RuntimeBenchmark");
@@ -21,6 +23,9 @@ public final class BenchMain {
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
         BENCHMARKS.put("sink", "dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark");
         BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");
+        PEER_BENCHMARKS.put("runtime", "dev.mlbatch.bench.peer.RuntimeVsPeer");
+        PEER_BENCHMARKS.put("scan", "dev.mlbatch.bench.peer.ScanVsPeer");
+        PEER_BENCHMARKS.put("sink", "dev.mlbatch.bench.peer.SinkVsPeer");
     }
 
     private BenchMain() {
@@ -31,11 +36,18 @@ public final class BenchMain {
             System.err.println("usage: mlbatch bench NAME   (NAME: " + String.join(", ", BENCHMARKS.keySet()) + ")");
             System.exit(64);
         }
+        final boolean peer = Arrays.asList(args).contains("--peer");
+        if (peer && !PEER_BENCHMARKS.containsKey(args[0])) {
+            System.err.println("bench " + args[0] + " has no --peer variant (those with one: "
+                    + String.join(", ", PEER_BENCHMARKS.keySet()) + ")");
+            System.exit(64);
+        }
+        final String className = (peer ? PEER_BENCHMARKS : BENCHMARKS).get(args[0]);
         final Class<?> benchmark;
         try {
-            benchmark = Class.forName(BENCHMARKS.get(args[0]));
+            benchmark = Class.forName(className);
         } catch (final ClassNotFoundException e) {
-            System.err.println("benchmark '" + args[0] + "' is not part of this build (" + BENCHMARKS.get(args[0]) + ")");
+            System.err.println("benchmark '" + args[0] + "' is not part of this build (" + className + ")");
             System.exit(1);
             return;
         }
@@ -43,6 +55,10 @@ public final class BenchMain {
         try {
             main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (final InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException usage) {
+                System.err.println("mlbatch bench " + args[0] + ": " + usage.getMessage());
+                System.exit(64);
+            }
             throw e.getCause();
         }
     }

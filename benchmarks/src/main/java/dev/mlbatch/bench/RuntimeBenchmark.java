@@ -77,7 +77,8 @@ public final class RuntimeBenchmark {
         System.out.printf("runtime: %d events/s (target >= %d)%n", rate, TARGET_EVENTS_PER_SECOND);
     }
 
-    private static void writeInput(final Path input, final int events) throws IOException {
+    /** The benchmark's input, also used by {@code runtime --peer}: {@code events} small JSON lines. */
+    public static void writeInput(final Path input, final int events) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(input)) {
             for (int n = 0; n < events; n++) {
                 out.write("{\"id\":\"doc-" + n + "\",\"text\":\"short text number " + n
@@ -87,7 +88,8 @@ public final class RuntimeBenchmark {
         }
     }
 
-    private static String pipelineYaml(final Path input, final Path output) {
+    /** The benchmark's pipeline; upstream Data Prepper runs it unchanged ({@code runtime --peer}). */
+    public static String pipelineYaml(final Path input, final Path output) {
         return """
                 bench:
                   workers: 2
@@ -96,6 +98,7 @@ public final class RuntimeBenchmark {
                     file:
                       path: "%s"
                       format: json
+                      record_type: event
                   buffer:
                     bounded_blocking:
                       buffer_size: 32000

@@ -161,7 +161,7 @@ public final class CompatMain {
         }
     }
 
-    static void deleteTree(final Path dir) throws IOException {
+    public static void deleteTree(final Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -6,7 +6,9 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -22,12 +24,16 @@ import java.util.Properties;
 public final class LocalS3ServerMain {
     static final String ACCESS_KEY = "bench-access-key";
     static final String SECRET_KEY = "bench-secret-key";
+    static final String COUNTS_COMMAND = "counts";
+    static final String RESET_COMMAND = "reset";
+    static final String COUNTS_ANSWER = "COUNTS ";
 
     private LocalS3ServerMain() {
     }
 
     public static void main(final String[] args) throws Exception {
         final BlobStore store;
+        String virtualHost = null;
         if ("transient".equals(args[0])) {
             store = BlobStores.create("transient", new Properties());
             final String bucket = args[1];
@@ -40,25 +46,39 @@ public final class LocalS3ServerMain {
                                 .contentLength((long) content.length).build(),
                         new ByteArrayInputStream(content));
             }
+            if (args.length > 3) {
+                virtualHost = args[3];
+            }
         } else {
             final Properties properties = new Properties();
             properties.setProperty("jclouds.filesystem.basedir", args[1]);
             store = BlobStores.create("filesystem", properties);
         }
-        final S3Proxy proxy = S3Proxy.builder()
-                .blobStore(store)
+        final RequestCounter counter = new RequestCounter(store);
+        final S3Proxy.Builder builder = S3Proxy.builder()
+                .blobStore(counter)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .ignoreUnknownHeaders(true)
-                .build();
+                .ignoreUnknownHeaders(true);
+        if (virtualHost != null) {
+            builder.virtualHost(virtualHost);
+        }
+        final S3Proxy proxy = builder.build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(20);
         }
         System.out.println("PORT " + proxy.getPort());
         System.out.flush();
-        while (System.in.read() >= 0) {
-            // runs until the parent closes our stdin
+        final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String command;
+        while ((command = commands.readLine()) != null) { // runs until the parent closes our stdin
+            if (COUNTS_COMMAND.equals(command)) {
+                System.out.println(COUNTS_ANSWER + counter.report());
+                System.out.flush();
+            } else if (RESET_COMMAND.equals(command)) {
+                counter.reset();
+            }
         }
         proxy.stop();
         System.exit(0);

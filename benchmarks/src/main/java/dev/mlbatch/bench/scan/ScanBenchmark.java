@@ -2,8 +2,6 @@ package dev.mlbatch.bench.scan;
 
 import dev.mlbatch.bench.plugins.BenchmarkCounterSink;
 import dev.mlbatch.runtime.DataPrepperRuntime;
-import dev.mlbatch.stack.JvmClasspath;
-import dev.mlbatch.stack.StackLauncher;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -12,22 +10,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -58,16 +51,16 @@ public final class ScanBenchmark {
         final int bigMb = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         final int workers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         final Path work = Files.createTempDirectory("scan-bench");
-        Process scanServer = null;
-        Process bigServer = null;
+        LocalS3Server scanServer = null;
+        LocalS3Server bigServer = null;
         try {
             System.out.printf(Locale.ROOT, "preparing %,d objects and a %,d MB ndjson object%n", objects, bigMb);
             final Path data = work.resolve("s3");
             final long[] big = writeBigNdjson(data.resolve(BIG_BUCKET).resolve("big.ndjson"), bigMb * 1024L * 1024L);
-            scanServer = startServer("-Xmx2g", "transient", SCAN_BUCKET, String.valueOf(objects));
-            bigServer = startServer("-Xmx512m", "filesystem", data.toString());
-            final String endpoint = "http://127.0.0.1:" + readPort(scanServer);
-            final String bigEndpoint = "http://127.0.0.1:" + readPort(bigServer);
+            scanServer = LocalS3Server.start("-Xmx2g", "transient", SCAN_BUCKET, String.valueOf(objects));
+            bigServer = LocalS3Server.start("-Xmx512m", "filesystem", data.toString());
+            final String endpoint = "http://127.0.0.1:" + scanServer.port();
+            final String bigEndpoint = "http://127.0.0.1:" + bigServer.port();
             System.setProperty("aws.accessKeyId", ACCESS_KEY);
             System.setProperty("aws.secretAccessKey", SECRET_KEY);
             System.setProperty("aws.region", "us-east-1");
@@ -93,8 +86,12 @@ public final class ScanBenchmark {
             System.out.println(heapLine);
             System.out.printf(Locale.ROOT, "scan: %.2f of bare listing (target >= 0.9)%n", withAcks / bare);
         } finally {
-            stop(scanServer);
-            stop(bigServer);
+            if (scanServer != null) {
+                scanServer.close();
+            }
+            if (bigServer != null) {
+                bigServer.close();
+            }
             try (Stream<Path> paths = Files.walk(work)) {
                 paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
@@ -116,62 +113,6 @@ public final class ScanBenchmark {
             }
         }
         return new long[] {written, id};
-    }
-
-    /**
-     * s3proxy runs on the local stack's services class path (its own Jackson 3 needs jackson-annotations 2.21+, newer
-     * than the distribution's), plus this module's code for the main class.
-     */
-    private static Process startServer(final String heap, final String... args) throws IOException {
-        final String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final String classPath = ownLocation() + File.pathSeparator + JvmClasspath.forServices();
-        final List<String> command = new ArrayList<>(List.of(javaBinary, heap, StackLauncher.SERVICES_LOGBACK_OPTION,
-                "-cp", classPath, LocalS3ServerMain.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static String ownLocation() {
-        try {
-            return Path.of(ScanBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (final URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void stop(final Process server) throws InterruptedException, IOException {
-        if (server != null) {
-            server.getOutputStream().close();
-            server.destroy();
-            server.waitFor();
-        }
-    }
-
-    private static int readPort(final Process server) throws IOException {
-        final BufferedReader reader = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (line.startsWith("PORT ")) {
-                discardRest(reader);
-                return Integer.parseInt(line.substring(5).trim());
-            }
-        }
-        throw new IOException("the local S3 server exited before it was ready");
-    }
-
-    /** Keeps reading the server's later log lines, so that a full pipe never blocks it. */
-    private static void discardRest(final BufferedReader reader) {
-        final Thread drain = new Thread(() -> {
-            try {
-                while (reader.readLine() != null) {
-                    // discarded
-                }
-            } catch (final IOException e) {
-                // the server is gone
-            }
-        }, "s3-server-output");
-        drain.setDaemon(true);
-        drain.start();
     }
 
     /**

@@ -212,7 +212,8 @@ public final class SinkBenchmark {
         return docs;
     }
 
-    static String knnIndexBody(final int dimension) {
+    /** The benchmark's index (also used by {@code bench sink --peer}): a lucene knn_vector field {@code vector}. */
+    public static String knnIndexBody(final int dimension) {
         return "{\"settings\":{\"index\":{\"knn\":true,\"number_of_shards\":1,\"number_of_replicas\":0}},"
                 + "\"mappings\":{\"properties\":{\"id\":{\"type\":\"keyword\"},\"text\":{\"type\":\"text\"},"
                 + "\"vector\":{\"type\":\"knn_vector\",\"dimension\":" + dimension + ",\"method\":{\"name\":\"hnsw\","
