@@ -34,11 +34,12 @@ public final class CompatMain {
 
     static final int EXIT_INCOMPLETE = 1;
     static final int EXIT_USAGE = 64;
-    private static final String USAGE = "usage: mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]";
+    private static final String USAGE = "usage: mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]\n"
+            + "       mlbatch compat DATA_PREPPER_HOME --versus-upstream";
     /** The stack env keys a stage JVM gets: credentials, region and the S3 endpoint (the AWS SDK reads these). */
     private static final List<String> STAGE_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
             "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3");
-    private static final String HEAP = System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m");
+    static final String HEAP = System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m");
 
     private CompatMain() {
     }
@@ -51,9 +52,11 @@ public final class CompatMain {
         Path source = null;
         int records = 1000;
         Provider provider = Provider.SAGEMAKER;
+        boolean versusUpstream = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
+                    case "--versus-upstream" -> versusUpstream = true;
                     case "--records" -> records = Integer.parseInt(value(args, ++i, "--records"));
                     case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
                     default -> {
@@ -81,6 +84,11 @@ public final class CompatMain {
             System.err.println(USAGE);
             return EXIT_USAGE;
         }
+        if (versusUpstream) {
+            out.println("starting or reusing the local stack");
+            final LocalStack stack = LocalStack.startOrReuse();
+            return UpstreamComparison.run(source, stageEnv(stack.asMap()), stack, out);
+        }
         final Instant t0 = Instant.now();
         final ProjectLayout layout = ProjectLayout.locate();
         final Path base = StackHome.locate().root().resolve("compat").resolve(provider.id());
@@ -105,12 +113,7 @@ public final class CompatMain {
         }
         out.printf(Locale.ROOT, "rendered %s/%s/{1-prepare,2-trigger,3-ingest}.yaml (${{env:...}} substituted, absolute state_directory)%n",
                 pipelines, provider.id());
-        final Map<String, String> env = new LinkedHashMap<>();
-        for (final String key : STAGE_ENV) {
-            if (stackEnv.get(key) != null) {
-                env.put(key, stackEnv.get(key));
-            }
-        }
+        final Map<String, String> env = stageEnv(stackEnv);
         final FlowSummary summary;
         final List<String> ids;
         try (EndToEndFlow flow = new EndToEndFlow(stack, provider, pipelines, work,
@@ -139,6 +142,17 @@ public final class CompatMain {
         out.printf(Locale.ROOT, "OK: every record indexed with its vector by a real Data Prepper (%s)%n",
                 DataPrepperHome.inspect(copy).apiVersion());
         return 0;
+    }
+
+    /** The stack's env entries a stage JVM gets. */
+    static Map<String, String> stageEnv(final Map<String, String> stackEnv) {
+        final Map<String, String> env = new LinkedHashMap<>();
+        for (final String key : STAGE_ENV) {
+            if (stackEnv.get(key) != null) {
+                env.put(key, stackEnv.get(key));
+            }
+        }
+        return env;
     }
 
     private static String value(final String[] args, final int i, final String option) {

@@ -12,9 +12,12 @@ import java.util.Properties;
 /**
  * The local S3: s3proxy in process with its filesystem back end (one folder per bucket under
  * {@code baseDir}), on 127.0.0.1, accepting SigV2/SigV4 with one fixed key pair. Listings show complete objects
- * only ({@link CompleteObjectsOnly}).
+ * only ({@link CompleteObjectsOnly}). Besides path-style requests it answers virtual-hosted-style ones for
+ * {@value #VIRTUAL_HOST} ({@code <bucket>.s3.localhost:<port>}): upstream Data Prepper's S3 clients have no path-style
+ * option, and reach this server that way when the JVM resolves those names to 127.0.0.1 ({@code mlbatch compat}).
  */
 public final class S3Server implements AutoCloseable {
+    public static final String VIRTUAL_HOST = "s3.localhost";
 
     private final S3Proxy proxy;
 
@@ -32,6 +35,7 @@ public final class S3Server implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // S3 clients send x-amz-expected-bucket-owner; s3proxy rejects unknown headers by default.
                 .ignoreUnknownHeaders(true)
+                .virtualHost(VIRTUAL_HOST)
                 .build();
         proxy.start();
         long deadline = System.nanoTime() + 30_000_000_000L;

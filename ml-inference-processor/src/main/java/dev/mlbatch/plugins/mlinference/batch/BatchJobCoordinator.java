@@ -479,6 +479,10 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 note = "partially completed: " + leftOver.get().summary();
                 LOG.warn("Job {} (task {}) ended {}{}: {}", record.jobName(), record.taskId(), status.state(),
                         status.providerStatus().map(p -> " (provider: " + p + ")").orElse(""), leftOver.get().summary());
+            } else {
+                // The counterpart of "Job … created": an operator can follow every job from its creation to its end.
+                LOG.info("Job {} (task {}) ended {}{}", record.jobName(), record.taskId(), status.state(),
+                        status.providerStatus().map(p -> " (provider: " + p + ")").orElse(""));
             }
             item.record = record.completed(status.state(), note, now);
             save(item.record);
