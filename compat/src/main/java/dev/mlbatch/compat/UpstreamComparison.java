@@ -7,6 +7,7 @@ import dev.mlbatch.demo.Provider;
 import dev.mlbatch.demo.ProviderJobs;
 import dev.mlbatch.runtime.RuntimeProcess;
 import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.model.ModelServiceConfig;
@@ -15,7 +16,6 @@ import dev.mlbatch.stack.s3.S3Server;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +38,15 @@ import java.util.Map;
  *       so that two of three {@code _batch_predict} calls are answered 429: jobs created, files with an output, and
  *       dead letters, within a time limit.</li>
  * </ol>
- * Upstream's S3 clients have no path-style option: both copies reach the local S3 as {@code s3.localhost}, resolved
- * by a hosts file ({@code -Djdk.net.hosts.file}), which the local S3 answers virtual-hosted style.
+ * Upstream's S3 clients have no path-style option: both copies reach the local S3 through its virtual-hosted-style
+ * endpoint ({@code http://s3.localhost:<port>}), the names resolved by a hosts file ({@code -Djdk.net.hosts.file}).
  */
 final class UpstreamComparison {
     private static final int KILL_RECORDS = 300;
     private static final int LIMIT_RECORDS = 1500;
     private static final Duration LIMIT_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+    /** Longer than upstream's SageMaker batch inactivity timeout (60 s): a replayed record becomes a job only then. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(75);
     private static final long LIMIT_STATE_DELAY_MS = 3000;
 
     record Variant(String name, boolean upstreamMlInference) {
@@ -81,12 +82,16 @@ final class UpstreamComparison {
         final Path base = StackHome.locate().root().resolve("compat").resolve("versus-upstream");
         Files.createDirectories(base);
         final Map<String, String> env = new LinkedHashMap<>(stageEnv);
-        final int s3Port = URI.create(stack.env().get("AWS_ENDPOINT_URL_S3")).getPort();
+        final String virtualHosted = stack.env().get(StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT);
+        if (virtualHosted == null) {
+            throw new IllegalStateException("the local stack in " + StackHome.locate().root() + " has no "
+                    + StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT + " (started by an older build): ./mlbatch stack down, then run this again");
+        }
         final Path hosts = base.resolve("hosts");
         // The JVMs resolve only from this file, so it also names this machine (Data Prepper looks itself up).
         Files.writeString(hosts, "127.0.0.1 localhost " + S3Server.VIRTUAL_HOST + " " + stack.bucket() + "."
                 + S3Server.VIRTUAL_HOST + " " + InetAddress.getLocalHost().getHostName() + "\n", StandardCharsets.UTF_8);
-        env.put("AWS_ENDPOINT_URL_S3", "http://" + S3Server.VIRTUAL_HOST + ":" + s3Port);
+        env.put("AWS_ENDPOINT_URL_S3", virtualHosted);
         env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
         final UpstreamComparison comparison = new UpstreamComparison(stack, ProjectLayout.locate(), base, env, out);
         final Map<String, KillResult> kills = new LinkedHashMap<>();
@@ -161,16 +166,17 @@ final class UpstreamComparison {
                     final ProviderJobs jobs = observer.providerJobs(t0);
                     return observer.outputFiles().size() >= observer.inputFiles().size() && jobs.allEnded();
                 }, Duration.ofMinutes(5));
-                // A replay after the restart comes within a few scans (every 2 s): give it time to make a job.
+                // A replay after the restart is read within a few scans (every 2 s); give it time to become a job.
                 Thread.sleep(REPLAY_WAIT.toMillis());
             } catch (final IllegalStateException e) {
                 complete = false;
                 out.println("  " + e.getMessage());
             }
+            // Counted after the stop: upstream submits the batch it holds when it shuts down.
+            flow.stop(second);
             final ProviderJobs jobs = observer.providerJobs(t0);
             final String log = Files.readString(second.log(), StandardCharsets.UTF_8);
             final long endLogged = jobs.jobs().stream().filter(j -> logsEnd(log, j.name())).count();
-            flow.stop(second);
             return new KillResult(observer.inputFiles().size(), before, jobs.count(), endLogged, complete);
         }
     }

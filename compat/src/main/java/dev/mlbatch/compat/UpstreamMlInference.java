@@ -47,8 +47,9 @@ final class UpstreamMlInference {
     }
 
     /**
-     * Rewrites a rendered pipeline file: each {@code ml_inference} keeps only upstream's options, and its s3 DLQ gets
-     * {@code force_path_style: true} (the local S3 serves path-style requests). Returns the options taken out.
+     * Rewrites a rendered pipeline file: each {@code ml_inference} keeps only upstream's options, minus {@code dlq}:
+     * upstream's s3 DLQ requires an {@code sts_role_arn}, and the local stack has no STS to assume it with (its
+     * failures are still tagged {@code tags_on_failure} and routed). Returns the options taken out.
      */
     static List<String> adapt(final Path pipeline) throws IOException {
         final JsonNode root = YAML.readTree(pipeline.toFile());
@@ -58,13 +59,10 @@ final class UpstreamMlInference {
                 if (processor.get("ml_inference") instanceof ObjectNode config) {
                     for (final Iterator<String> keys = config.fieldNames(); keys.hasNext(); ) {
                         final String key = keys.next();
-                        if (!UPSTREAM_KEYS.contains(key)) {
+                        if (!UPSTREAM_KEYS.contains(key) || key.equals("dlq")) {
                             removed.add(key);
                             keys.remove();
                         }
-                    }
-                    if (config.path("dlq").get("s3") instanceof ObjectNode dlq) {
-                        dlq.put("force_path_style", true);
                     }
                 }
             }

@@ -23,7 +23,7 @@ class UpstreamMlInferenceTest {
     Path tmp;
 
     @Test
-    void adaptKeepsOnlyUpstreamsOptionsAndSendsItsDlqPathStyle() throws IOException {
+    void adaptKeepsOnlyUpstreamsOptionsWithoutItsStsOnlyDlq() throws IOException {
         final Path pipeline = tmp.resolve("2-trigger.yaml");
         Files.writeString(pipeline, """
                 version: "2"
@@ -46,11 +46,10 @@ class UpstreamMlInferenceTest {
                     - stdout: {}
                 """);
         final List<String> removed = UpstreamMlInference.adapt(pipeline);
-        assertEquals(List.of("state_directory", "batch_wait", "staging_path"), removed);
+        assertEquals(List.of("state_directory", "batch_wait", "staging_path", "dlq"), removed);
         final JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(pipeline.toFile());
         final JsonNode config = root.at("/trigger/processor/0/ml_inference");
-        assertEquals(Set.of("host", "model_id", "dlq", "tags_on_failure"), Set.copyOf(iterable(config)));
-        assertTrue(config.at("/dlq/s3/force_path_style").asBoolean());
+        assertEquals(Set.of("host", "model_id", "tags_on_failure"), Set.copyOf(iterable(config)));
         assertEquals("2", root.path("version").asText(), "the rest of the file is kept");
         assertTrue(root.at("/trigger/source/s3/acknowledgments").asBoolean());
     }

@@ -20,6 +20,8 @@ public final class StackEnv {
     public static final String OPENSEARCH_URL = "MLBATCH_OPENSEARCH_URL";
     public static final String GATEWAY_URL = "MLBATCH_GATEWAY_URL";
     public static final String S3_ENDPOINT = "MLBATCH_S3_ENDPOINT";
+    /** The same S3 for virtual-hosted-style clients, as {@code http://s3.localhost:<port>} (a hosts file must resolve it). */
+    public static final String S3_VIRTUAL_HOSTED_ENDPOINT = "MLBATCH_S3_VIRTUAL_HOSTED_ENDPOINT";
     public static final String S3_BUCKET = "MLBATCH_S3_BUCKET";
     public static final String MODEL_SERVICE_URL = "MLBATCH_MODEL_SERVICE_URL";
     public static final String SAGEMAKER_URL = "MLBATCH_SAGEMAKER_URL";

@@ -5,6 +5,7 @@ import dev.mlbatch.stack.ml.UnfinishedBatchTasks;
 import dev.mlbatch.stack.opensearch.MavenFetcher;
 import dev.mlbatch.stack.opensearch.OpenSearchAssembler;
 import dev.mlbatch.stack.opensearch.OpenSearchNode;
+import dev.mlbatch.stack.s3.S3Server;
 import dev.mlbatch.stack.services.ServicesMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class StackLauncher {
     public static final int OPENSEARCH_PORT = 19200;
     public static final int TRANSPORT_PORT = 19300;
     public static final int S3_PORT = 19000;
+    /** The ready file's key for the local S3's virtual-hosted-style endpoint (see {@code S3Server}). */
+    public static final String S3_VIRTUAL_HOSTED_PORT = "s3.virtual-hosted.port";
     public static final int MODEL_SERVICE_PORT = 19100;
     public static final int GATEWAY_PORT = 19201;
     /**
@@ -241,6 +244,9 @@ public final class StackLauncher {
     private static Properties portsOf(StackEnv env) {
         Properties ports = new Properties();
         ports.setProperty("s3.port", Integer.toString(URI.create(env.get(StackEnv.S3_ENDPOINT)).getPort()));
+        if (env.get(StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT) != null) {
+            ports.setProperty(S3_VIRTUAL_HOSTED_PORT, Integer.toString(URI.create(env.get(StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT)).getPort()));
+        }
         ports.setProperty("model.port", Integer.toString(URI.create(env.get(StackEnv.MODEL_SERVICE_URL)).getPort()));
         ports.setProperty("gateway.port", Integer.toString(URI.create(env.get(StackEnv.GATEWAY_URL)).getPort()));
         return ports;
@@ -385,6 +391,9 @@ public final class StackLauncher {
         v.put(StackEnv.GATEWAY_URL, "http://127.0.0.1:" + ports.getProperty("gateway.port"));
         v.put(StackEnv.S3_ENDPOINT, s3);
         v.put("AWS_ENDPOINT_URL_S3", s3);
+        if (ports.getProperty(S3_VIRTUAL_HOSTED_PORT) != null) {
+            v.put(StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT, "http://" + S3Server.VIRTUAL_HOST + ":" + ports.getProperty(S3_VIRTUAL_HOSTED_PORT));
+        }
         v.put(StackEnv.S3_BUCKET, ServicesMain.DEFAULT_BUCKET);
         v.put(StackEnv.MODEL_SERVICE_URL, model);
         v.put(StackEnv.SAGEMAKER_URL, model + "/sagemaker");

@@ -3,6 +3,7 @@ package dev.mlbatch.stack.services;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.StackHome;
+import dev.mlbatch.stack.StackLauncher;
 import dev.mlbatch.stack.model.MiniLmModel;
 import dev.mlbatch.stack.model.ModelService;
 import dev.mlbatch.stack.model.ModelServiceConfig;
@@ -34,7 +35,17 @@ public final class ServicesMain {
     private ServicesMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            // Exit, not just end main: s3proxy's threads would keep a half-started JVM alive, holding its ports.
+            LOG.error("the services JVM could not start", e);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i], args[i + 1]);
@@ -76,7 +87,8 @@ public final class ServicesMain {
         }, "services-shutdown"));
 
         Path tmp = home.servicesReadyFile().resolveSibling("services.ready.tmp");
-        Files.writeString(tmp, "s3.port=" + s3.port() + "\nmodel.port=" + modelService.port() + "\ngateway.port="
+        Files.writeString(tmp, "s3.port=" + s3.port() + "\n" + StackLauncher.S3_VIRTUAL_HOSTED_PORT + "=" + s3.virtualHostedPort()
+                + "\nmodel.port=" + modelService.port() + "\ngateway.port="
                 + gateway.port() + "\n", StandardCharsets.US_ASCII);
         Files.move(tmp, home.servicesReadyFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.info("services ready: s3 {}, model service {}, gateway {}", s3.endpoint(), modelService.url(), gateway.url());
