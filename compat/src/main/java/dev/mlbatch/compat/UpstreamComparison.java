@@ -11,11 +11,9 @@ import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.model.ModelServiceConfig;
-import dev.mlbatch.stack.s3.S3Server;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,12 +85,8 @@ final class UpstreamComparison {
             throw new IllegalStateException("the local stack in " + StackHome.locate().root() + " has no "
                     + StackEnv.S3_VIRTUAL_HOSTED_ENDPOINT + " (started by an older build): ./mlbatch stack down, then run this again");
         }
-        final Path hosts = base.resolve("hosts");
-        // The JVMs resolve only from this file, so it also names this machine (Data Prepper looks itself up).
-        Files.writeString(hosts, "127.0.0.1 localhost " + S3Server.VIRTUAL_HOST + " " + stack.bucket() + "."
-                + S3Server.VIRTUAL_HOST + " " + InetAddress.getLocalHost().getHostName() + "\n", StandardCharsets.UTF_8);
         env.put("AWS_ENDPOINT_URL_S3", virtualHosted);
-        env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+        env.put("JAVA_TOOL_OPTIONS", VirtualHostedNames.javaToolOptions(base.resolve("hosts"), stack.bucket()));
         final UpstreamComparison comparison = new UpstreamComparison(stack, ProjectLayout.locate(), base, env, out);
         final Map<String, KillResult> kills = new LinkedHashMap<>();
         final Map<String, LimitResult> limits = new LinkedHashMap<>();
@@ -227,8 +221,8 @@ final class UpstreamComparison {
 
     private int deadLetterObjects(final Provider provider) {
         try (var s3 = stack.newS3Client()) {
-            return s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(provider.prefix() + "failed-jobs/"))
-                    .contents().stream().mapToInt(o -> 1).sum();
+            return (int) s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(provider.prefix() + "failed-jobs/"))
+                    .contents().stream().count();
         }
     }
 

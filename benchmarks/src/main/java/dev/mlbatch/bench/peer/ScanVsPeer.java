@@ -2,12 +2,13 @@ package dev.mlbatch.bench.peer;
 
 import dev.mlbatch.bench.scan.LocalS3Server;
 import dev.mlbatch.compat.CompatMain;
+import dev.mlbatch.compat.VirtualHostedNames;
+import dev.mlbatch.stack.s3.S3Server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +25,6 @@ import java.util.function.LongSupplier;
 public final class ScanVsPeer {
     private static final double TARGET = 15;
     private static final String BUCKET = "scan-peer";
-    private static final String VIRTUAL_HOST = "s3.localhost";
 
     private ScanVsPeer() {
     }
@@ -33,17 +33,13 @@ public final class ScanVsPeer {
         final SideBySide sides = SideBySide.parse("scan", args, System.out);
         final int objects = Integer.parseInt(sides.arg(0, "10000"));
         final Path work = Files.createTempDirectory("mlbatch-bench-scan-peer");
-        try (LocalS3Server server = LocalS3Server.start("-Xmx1g", "transient", BUCKET, String.valueOf(objects), VIRTUAL_HOST)) {
-            final Path hosts = work.resolve("hosts");
-            // The JVMs resolve only from this file, so it also names this machine (Data Prepper looks itself up).
-            Files.writeString(hosts, "127.0.0.1 localhost " + VIRTUAL_HOST + " " + BUCKET + "." + VIRTUAL_HOST + " "
-                    + InetAddress.getLocalHost().getHostName() + "\n");
+        try (LocalS3Server server = LocalS3Server.start("-Xmx1g", "transient", BUCKET, String.valueOf(objects), S3Server.VIRTUAL_HOST)) {
             final Map<String, String> env = new LinkedHashMap<>();
             env.put("AWS_ACCESS_KEY_ID", LocalS3Server.ACCESS_KEY);
             env.put("AWS_SECRET_ACCESS_KEY", LocalS3Server.SECRET_KEY);
             env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ENDPOINT_URL_S3", "http://" + VIRTUAL_HOST + ":" + server.port());
-            env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+            env.put("AWS_ENDPOINT_URL_S3", "http://" + S3Server.VIRTUAL_HOST + ":" + server.port());
+            env.put("JAVA_TOOL_OPTIONS", VirtualHostedNames.javaToolOptions(work.resolve("hosts"), BUCKET));
             env.put("MLBATCH_LOG_LEVEL", "WARN");
             final Path output = work.resolve("objects.jsonl");
             final Path pipeline = work.resolve("pipeline.yaml");
