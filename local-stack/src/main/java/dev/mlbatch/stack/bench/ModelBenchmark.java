@@ -47,7 +47,7 @@ public final class ModelBenchmark {
                 Runtime.getRuntime().availableProcessors());
         MiniLmModel direct = new MiniLmModel();
         for (int i = 0; i < WARM_UP; i++) {
-            direct.langchain4jModel().embed(queries.get(i % queries.size()));
+            direct.embed(queries.get(i % queries.size()));
         }
         try (S3Client s3 = stack.newS3Client()) {
             upload(s3, stack.bucket(), run + "/warmup/part-0001.jsonl", queries.subList(0, Math.min(WARM_UP, records)));
@@ -63,7 +63,7 @@ public final class ModelBenchmark {
                 List<String> part = queries.subList(round * chunk, Math.min(records, (round + 1) * chunk));
                 long t0 = System.nanoTime();
                 for (String q : part) {
-                    direct.langchain4jModel().embed(q);
+                    direct.embed(q);
                 }
                 directNanos += System.nanoTime() - t0;
                 String in = run + "/input-" + round + "/";

@@ -38,13 +38,14 @@ class ModelServiceTest {
     private static ModelService service;
     private static SignedHttpClient sageMaker;
     private static SignedHttpClient bedrock;
+    private static MiniLmModel model;
 
     @BeforeAll
     static void start() throws Exception {
         s3Server = S3Server.start(s3Dir, 0, LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY);
         s3 = new S3Store(s3Server.endpoint(), LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, "us-east-1");
         s3.ensureBucket("bkt");
-        service = new ModelService(0, s3Server.endpoint(), new MiniLmModel(), ModelServiceConfig.defaults());
+        service = new ModelService(0, s3Server.endpoint(), model = new MiniLmModel(), ModelServiceConfig.defaults());
         sageMaker = new SignedHttpClient(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, "us-east-1", "sagemaker");
         bedrock = new SignedHttpClient(LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY, "us-east-1", "bedrock");
     }
@@ -165,6 +166,56 @@ class ModelServiceTest {
         JsonNode done = awaitSageMaker("t3");
         assertEquals("Failed", done.path("TransformJobStatus").asText());
         assertEquals("AlgorithmError: injected", done.path("FailureReason").asText());
+    }
+
+    /**
+     * The batch jobs and the real-time calls (the {@code neural} query's path) of both providers must embed a text
+     * alike, or a query vector would not live in the space of the stored ones. A text of about 400 word pieces also
+     * checks that every path reads the reference model's 256 tokens.
+     */
+    @Test
+    void batchAndRealTimePathsEmbedALongTextAlikeOnBothProviders() throws Exception {
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            words.append(i % 3 == 0 ? "harbour " : i % 3 == 1 ? "lantern " : "granite ").append(i).append(' ');
+        }
+        String text = words.toString().trim();
+        float[] reference = model.embed(text).vector();
+        assertEquals(MiniLmModel.MAX_SEQUENCE_LENGTH - 2, model.tokens(text));
+
+        HttpResponse<String> sageMakerRealTime = sageMaker.send("POST", service.url() + "/sagemaker/endpoints/djl-minilm/invocations",
+                JSON.writeValueAsString(text));
+        assertEquals(200, sageMakerRealTime.statusCode(), sageMakerRealTime.body());
+        assertVector(reference, JSON.readTree(sageMakerRealTime.body()), "SageMaker real-time");
+
+        s3.put("bkt", "in/long/a.jsonl", (JSON.writeValueAsString(Map.of("text", text)) + "\n").getBytes(StandardCharsets.UTF_8), "application/json");
+        call("CreateTransformJob", transformJob("long", "s3://bkt/in/long/", "$.text", "$"));
+        assertEquals("Completed", awaitSageMaker("long").path("TransformJobStatus").asText());
+        JsonNode transformed = JSON.readTree(new String(s3.get("bkt", "out/long/a.jsonl.out").orElseThrow(), StandardCharsets.UTF_8).trim());
+        assertVector(reference, transformed.path("SageMakerOutput"), "SageMaker batch transform");
+
+        HttpResponse<String> bedrockRealTime = bedrockCall("POST", "/model/" + TitanEmbedding.MODEL_ID + "/invoke", Map.of("inputText", text));
+        assertEquals(200, bedrockRealTime.statusCode(), bedrockRealTime.body());
+        assertVector(reference, JSON.readTree(bedrockRealTime.body()).path("embedding"), "Bedrock real-time");
+        assertEquals(MiniLmModel.MAX_SEQUENCE_LENGTH - 2, JSON.readTree(bedrockRealTime.body()).path("inputTextTokenCount").asInt());
+
+        service.configure(new ModelServiceConfig(1, 0L, new ModelServiceConfig.BedrockQuotas(1, 100, 1), List.of()));
+        s3.put("bkt", "br-long/a.jsonl", (JSON.writeValueAsString(Map.of("recordId", "L1", "modelInput", Map.of("inputText", text)))
+                + "\n").getBytes(StandardCharsets.UTF_8), "application/jsonl");
+        String arn = JSON.readTree(bedrockCall("POST", "/model-invocation-job", bedrockJob("longjob", "s3://bkt/br-long/a.jsonl", null))
+                .body()).path("jobArn").asText();
+        assertEquals("Completed", awaitBedrock(arn).path("status").asText());
+        String id = arn.substring(arn.lastIndexOf('/') + 1);
+        JsonNode invoked = JSON.readTree(new String(s3.get("bkt", "br-out/" + id + "/a.jsonl.out").orElseThrow(), StandardCharsets.UTF_8).trim());
+        assertVector(reference, invoked.path("modelOutput").path("embedding"), "Bedrock batch inference");
+        assertEquals(MiniLmModel.MAX_SEQUENCE_LENGTH - 2, invoked.path("modelOutput").path("inputTextTokenCount").asInt());
+    }
+
+    private static void assertVector(float[] expected, JsonNode actual, String path) {
+        assertEquals(expected.length, actual.size(), path + ": " + actual);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], (float) actual.get(i).asDouble(), 1e-6, path + ", dimension " + i);
+        }
     }
 
     private static byte[] records(int n) throws Exception {
