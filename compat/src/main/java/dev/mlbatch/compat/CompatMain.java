@@ -128,7 +128,7 @@ public final class CompatMain {
         final ExampleSearches searches = new ExampleSearches(new OpenSearchHttp(stack.openSearchUrl()), provider.index(),
                 stack.env().get(provider.realtimeModelKey()));
         final List<HeldOutQuestions.Answer> answers = HeldOutQuestions.read(layout.questions(), new HashSet<>(ids))
-                .ask(searches, 3, ids.size());
+                .ask(searches, 3);
         out.printf(Locale.ROOT, "held-out questions: %d of %d have the record that answers them in the neural top 3%n",
                 answers.stream().filter(HeldOutQuestions.Answer::expectedInTop).count(), answers.size());
         summary.print(out);

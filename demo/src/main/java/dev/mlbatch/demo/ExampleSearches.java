@@ -21,6 +21,8 @@ public final class ExampleSearches {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL_PLACEHOLDER = "<your-realtime-model-id>";
+    /** Candidates per segment that the graph search keeps at least (measured in the README's search-quality section). */
+    public static final int EF_SEARCH = 100;
 
     /** One hit: document id, score, and its text. */
     public record Hit(String id, double score, String text) {
@@ -52,18 +54,34 @@ public final class ExampleSearches {
     }
 
     /**
-     * The {@code size} nearest documents to {@code text}, embedded by ML Commons with the real-time model. The Lucene
-     * engine's graph search keeps only {@code k} candidates per segment and can miss a near document on its way
-     * (more often for a query far from every document), so {@code k} is at least {@code candidates}; a
-     * {@code candidates} as large as the index makes the walk visit every document, i.e. exact.
+     * How {@code mlbatch search} and {@code mlbatch bench quality} ask: the {@code k} nearest documents to
+     * {@code text}, embedded by ML Commons with the real-time model. On the Lucene engine {@code k} is also how many
+     * candidates the graph search keeps per segment, so a small {@code k} alone misses near documents; the query
+     * widens that walk with {@code method_parameters.ef_search} ({@link #EF_SEARCH}) and still returns {@code k}.
      */
-    public List<Hit> neural(final String text, final int size, final int candidates) {
+    public List<Hit> neural(final String text, final int k) {
+        final ObjectNode neural = JSON.createObjectNode().put("query_text", text).put("model_id", realtimeModelId).put("k", k);
+        neural.putObject("method_parameters").put("ef_search", Math.max(k, EF_SEARCH));
+        return search(vectorQuery("neural", neural, k));
+    }
+
+    /** The {@code k} nearest documents to {@code vector}, asked as {@link #neural} asks. */
+    public List<Hit> knn(final float[] vector, final int k) {
+        final ObjectNode knn = JSON.createObjectNode().put("k", k);
+        final var array = knn.putArray("vector");
+        for (final float f : vector) {
+            array.add(f);
+        }
+        knn.putObject("method_parameters").put("ef_search", Math.max(k, EF_SEARCH));
+        return search(vectorQuery("knn", knn, k));
+    }
+
+    private static ObjectNode vectorQuery(final String kind, final ObjectNode clause, final int size) {
         final ObjectNode query = JSON.createObjectNode();
         query.put("size", size);
         query.putObject("_source").putArray("excludes").add("text_embedding");
-        query.putObject("query").putObject("neural").putObject("text_embedding")
-                .put("query_text", text).put("model_id", realtimeModelId).put("k", Math.max(candidates, size));
-        return search(query);
+        query.putObject("query").putObject(kind).set("text_embedding", clause);
+        return query;
     }
 
     private List<Hit> search(final JsonNode query) {

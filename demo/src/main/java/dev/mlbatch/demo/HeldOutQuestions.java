@@ -64,14 +64,11 @@ public final class HeldOutQuestions {
         return questions;
     }
 
-    /**
-     * Asks every question as a {@code neural} query for the top {@code top}, exploring {@code candidates} documents
-     * per segment (see {@link ExampleSearches#neural}).
-     */
-    public List<Answer> ask(final ExampleSearches searches, final int top, final int candidates) {
+    /** Asks every question as {@code mlbatch search} does, keeping the top {@code top} ids. */
+    public List<Answer> ask(final ExampleSearches searches, final int top) {
         final List<Answer> answers = new ArrayList<>();
         for (final Question q : questions) {
-            answers.add(new Answer(q, searches.neural(q.text(), top, candidates).stream().map(ExampleSearches.Hit::id).toList()));
+            answers.add(new Answer(q, searches.neural(q.text(), top).stream().map(ExampleSearches.Hit::id).toList()));
         }
         return answers;
     }
