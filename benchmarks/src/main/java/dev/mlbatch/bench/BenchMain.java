@@ -23,6 +23,7 @@ public final class BenchMain {
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
         BENCHMARKS.put("sink", "dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark");
         BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");
+        BENCHMARKS.put("quality", "dev.mlbatch.demo.quality.QualityBenchmark");
         PEER_BENCHMARKS.put("runtime", "dev.mlbatch.bench.peer.RuntimeVsPeer");
         PEER_BENCHMARKS.put("scan", "dev.mlbatch.bench.peer.ScanVsPeer");
         PEER_BENCHMARKS.put("sink", "dev.mlbatch.bench.peer.SinkVsPeer");

@@ -2,6 +2,7 @@ package dev.mlbatch.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 
@@ -60,20 +61,48 @@ public final class ExampleSearches {
      * widens that walk with {@code method_parameters.ef_search} ({@link #EF_SEARCH}) and still returns {@code k}.
      */
     public List<Hit> neural(final String text, final int k) {
+        return neural(text, k, EF_SEARCH);
+    }
+
+    /** {@link #neural} with another {@code ef_search}; 0 leaves it to the engine (which then keeps {@code k}). */
+    public List<Hit> neural(final String text, final int k, final int efSearch) {
         final ObjectNode neural = JSON.createObjectNode().put("query_text", text).put("model_id", realtimeModelId).put("k", k);
-        neural.putObject("method_parameters").put("ef_search", Math.max(k, EF_SEARCH));
+        widen(neural, k, efSearch);
         return search(vectorQuery("neural", neural, k));
     }
 
     /** The {@code k} nearest documents to {@code vector}, asked as {@link #neural} asks. */
     public List<Hit> knn(final float[] vector, final int k) {
         final ObjectNode knn = JSON.createObjectNode().put("k", k);
-        final var array = knn.putArray("vector");
+        knn.set("vector", floats(vector));
+        widen(knn, k, EF_SEARCH);
+        return search(vectorQuery("knn", knn, k));
+    }
+
+    /** The {@code k} nearest documents to {@code vector} by brute force over every stored vector (no graph). */
+    public List<Hit> exact(final float[] vector, final int k) {
+        final ObjectNode query = JSON.createObjectNode();
+        query.put("size", k);
+        query.putObject("_source").putArray("excludes").add("text_embedding");
+        final ObjectNode script = query.putObject("query").putObject("script_score");
+        script.putObject("query").putObject("match_all");
+        final ObjectNode params = script.putObject("script").put("source", "knn_score").put("lang", "knn").putObject("params");
+        params.put("field", "text_embedding").put("space_type", "cosinesimil").set("query_value", floats(vector));
+        return search(query);
+    }
+
+    private static void widen(final ObjectNode clause, final int k, final int efSearch) {
+        if (efSearch > 0) {
+            clause.putObject("method_parameters").put("ef_search", Math.max(k, efSearch));
+        }
+    }
+
+    private static ArrayNode floats(final float[] vector) {
+        final var array = JSON.createArrayNode();
         for (final float f : vector) {
             array.add(f);
         }
-        knn.putObject("method_parameters").put("ef_search", Math.max(k, EF_SEARCH));
-        return search(vectorQuery("knn", knn, k));
+        return array;
     }
 
     private static ObjectNode vectorQuery(final String kind, final ObjectNode clause, final int size) {

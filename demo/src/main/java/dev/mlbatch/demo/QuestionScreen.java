@@ -3,6 +3,7 @@ package dev.mlbatch.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlbatch.demo.quality.ExactCosineIndex;
 import dev.mlbatch.stack.model.MiniLmModel;
 
 import java.io.BufferedReader;
@@ -90,7 +91,7 @@ public final class QuestionScreen {
                 continue;
             }
             final float[] q = model.embed(question.path("question").asText()).vector();
-            final double[] scores = vectors.stream().mapToDouble(v -> dot(q, v)).toArray();
+            final double[] scores = vectors.stream().mapToDouble(v -> ExactCosineIndex.dot(q, v)).toArray();
             final double expectedScore = scores[expected];
             int rank = 1;
             // The best competitor that the expected record must stay ahead of: the 3rd best other record.
@@ -106,15 +107,6 @@ public final class QuestionScreen {
             screened.add(new Screened(question, rank, expectedScore - thirdOther));
         }
         return screened;
-    }
-
-    /** Both vectors are L2-normalised by the model, so their dot product is their cosine similarity. */
-    private static double dot(final float[] a, final float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 
     private static List<ObjectNode> readLines(final Path file, final int limit) throws IOException {
