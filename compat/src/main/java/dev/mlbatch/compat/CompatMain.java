@@ -105,7 +105,7 @@ public final class CompatMain {
         out.println("starting or reusing the local stack");
         final LocalStack stack = LocalStack.startOrReuse();
         final Map<String, String> stackEnv = stack.asMap();
-        final PipelineRenderer renderer = new PipelineRenderer(stackEnv);
+        final PipelineRenderer renderer = new PipelineRenderer(renderEnv(stackEnv, provider));
         for (final String stage : List.of(EndToEndFlow.PREPARE, EndToEndFlow.TRIGGER, EndToEndFlow.INGEST)) {
             final Path target = pipelines.resolve(provider.id()).resolve(stage + ".yaml");
             renderer.render(layout.localPipelines().resolve(provider.id()).resolve(stage + ".yaml"), target,
@@ -142,6 +142,16 @@ public final class CompatMain {
         out.printf(Locale.ROOT, "OK: every record indexed with its vector by a real Data Prepper (%s)%n",
                 DataPrepperHome.inspect(copy).apiVersion());
         return 0;
+    }
+
+    /**
+     * The values the pipelines are rendered with: the stack's env file, and the demo's index for
+     * {@code ${{env:MLBATCH_INDEX}}} (a real Data Prepper resolves no references, so the index is written into the file).
+     */
+    static Map<String, String> renderEnv(final Map<String, String> stackEnv, final Provider provider) {
+        final Map<String, String> env = new LinkedHashMap<>(stackEnv);
+        env.put(EndToEndFlow.INDEX_ENV, provider.index());
+        return env;
     }
 
     /** The stack's env entries a stage JVM gets. */

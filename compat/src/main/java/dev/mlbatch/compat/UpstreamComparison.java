@@ -114,8 +114,8 @@ final class UpstreamComparison {
         if (variant.upstreamMlInference()) {
             UpstreamMlInference.swapIn(copy, out);
         }
-        final PipelineRenderer renderer = new PipelineRenderer(stack.asMap());
         for (final Provider provider : List.of(Provider.SAGEMAKER, Provider.BEDROCK)) {
+            final PipelineRenderer renderer = new PipelineRenderer(CompatMain.renderEnv(stack.asMap(), provider));
             for (final String stage : List.of(EndToEndFlow.PREPARE, EndToEndFlow.TRIGGER, EndToEndFlow.INGEST)) {
                 final Path target = pipelines(variant).resolve(provider.id()).resolve(stage + ".yaml");
                 renderer.render(layout.localPipelines().resolve(provider.id()).resolve(stage + ".yaml"), target,

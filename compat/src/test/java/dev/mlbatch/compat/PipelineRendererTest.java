@@ -1,5 +1,6 @@
 package dev.mlbatch.compat;
 
+import dev.mlbatch.demo.Provider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,15 +53,19 @@ class PipelineRendererTest {
     @Test
     void rendersThePublishedLocalPipelinesWithoutAReferenceLeft() throws IOException {
         final Path repo = Path.of(System.getProperty("user.dir")).getParent();
-        final Map<String, String> env = Map.of("MLBATCH_S3_BUCKET", "mlbatch", "AWS_REGION", "us-east-1",
+        final Map<String, String> stackEnv = Map.of("MLBATCH_S3_BUCKET", "mlbatch", "AWS_REGION", "us-east-1",
                 "MLBATCH_GATEWAY_URL", "http://127.0.0.1:1", "MLBATCH_SAGEMAKER_BATCH_MODEL_ID", "m1",
                 "MLBATCH_BEDROCK_BATCH_MODEL_ID", "m2");
-        for (final String provider : new String[] {"sagemaker", "bedrock"}) {
+        for (final Provider provider : Provider.values()) {
+            final Map<String, String> env = CompatMain.renderEnv(stackEnv, provider);
             for (final String stage : new String[] {"1-prepare", "2-trigger", "3-ingest"}) {
                 final Path out = tmp.resolve(provider + stage + ".yaml");
-                new PipelineRenderer(env).render(repo.resolve("pipelines/local").resolve(provider).resolve(stage + ".yaml"), out, tmp);
+                new PipelineRenderer(env).render(repo.resolve("pipelines/local").resolve(provider.id()).resolve(stage + ".yaml"), out, tmp);
                 final String text = Files.readString(out);
                 assertTrue(!text.contains("${{"), provider + "/" + stage + " still has a reference");
+                // The demo's index, where the flow (and compat's held-out questions) look for the documents.
+                assertEquals(stage.equals("3-ingest") || provider == Provider.BEDROCK && stage.equals("1-prepare"),
+                        text.contains("index: \"" + provider.index() + "\""), provider + "/" + stage + " names its index");
                 assertEquals(stage.equals("2-trigger"), text.contains("state_directory: \"" + tmp + "\""), provider + "/" + stage);
             }
         }

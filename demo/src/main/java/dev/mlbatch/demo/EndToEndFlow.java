@@ -39,6 +39,10 @@ public final class EndToEndFlow implements AutoCloseable {
     public static final String PREPARE = "1-prepare";
     public static final String TRIGGER = "2-trigger";
     public static final String INGEST = "3-ingest";
+    /** The variable the local pipelines read the index name from ({@code index: "${{env:MLBATCH_INDEX}}"}). */
+    public static final String INDEX_ENV = "MLBATCH_INDEX";
+    /** The variable the local pipelines read the bucket from. */
+    public static final String BUCKET_ENV = dev.mlbatch.stack.StackEnv.S3_BUCKET;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofSeconds(1);
@@ -48,6 +52,7 @@ public final class EndToEndFlow implements AutoCloseable {
 
     private final LocalStack stack;
     private final Provider provider;
+    private final FlowDestination destination;
     private final Path pipelinesDir;
     private final Path workDir;
     private final StageLauncher launcher;
@@ -68,24 +73,38 @@ public final class EndToEndFlow implements AutoCloseable {
      */
     public EndToEndFlow(final LocalStack stack, final Provider provider, final Path pipelinesDir, final Path workDir,
                         final String classpath, final Path stackHome, final PrintStream out) {
-        this(stack, provider, pipelinesDir, workDir,
-                StageLauncher.runtime(classpath, STAGE_HEAP, Map.of("MLBATCH_HOME", stackHome.toString())), out);
+        this(stack, provider, FlowDestination.demo(stack, provider), pipelinesDir, workDir, classpath, stackHome, out);
+    }
+
+    /** The flow into {@code destination}'s bucket and index: the stage JVMs get both through their environment. */
+    public EndToEndFlow(final LocalStack stack, final Provider provider, final FlowDestination destination,
+                        final Path pipelinesDir, final Path workDir, final String classpath, final Path stackHome,
+                        final PrintStream out) {
+        this(stack, provider, destination, pipelinesDir, workDir, StageLauncher.runtime(classpath, STAGE_HEAP,
+                Map.of("MLBATCH_HOME", stackHome.toString(), INDEX_ENV, destination.index(), BUCKET_ENV, destination.bucket())), out);
     }
 
     /**
      * The same flow with each stage started by {@code launcher} (e.g. in a real Data Prepper): {@code pipelinesDir}
-     * holds {@code <provider>/<stage>.yaml} as that launcher needs them.
+     * holds {@code <provider>/<stage>.yaml} as that launcher needs them, rendered for the demo's bucket and index.
      */
     public EndToEndFlow(final LocalStack stack, final Provider provider, final Path pipelinesDir, final Path workDir,
                         final StageLauncher launcher, final PrintStream out) {
+        this(stack, provider, FlowDestination.demo(stack, provider), pipelinesDir, workDir, launcher, out);
+    }
+
+    /** A flow whose {@code launcher} starts stages that write to {@code destination}'s bucket and index. */
+    public EndToEndFlow(final LocalStack stack, final Provider provider, final FlowDestination destination,
+                        final Path pipelinesDir, final Path workDir, final StageLauncher launcher, final PrintStream out) {
         this.stack = stack;
         this.provider = provider;
+        this.destination = destination;
         this.pipelinesDir = pipelinesDir;
         this.workDir = workDir;
         this.launcher = launcher;
         this.out = out;
         this.s3 = stack.newS3Client();
-        this.observer = new FlowObserver(stack, provider, s3);
+        this.observer = new FlowObserver(stack, provider, destination, s3);
     }
 
     /**
@@ -105,6 +124,10 @@ public final class EndToEndFlow implements AutoCloseable {
 
     public FlowObserver observer() {
         return observer;
+    }
+
+    public FlowDestination destination() {
+        return destination;
     }
 
     /** Everything the three stages run in one go, from a clean slate. */
@@ -148,14 +171,23 @@ public final class EndToEndFlow implements AutoCloseable {
         return summary();
     }
 
-    /** Removes what an earlier run left: the index, the provider's objects in S3, the stages' state. */
+    /**
+     * Removes what an earlier run left: the index, the provider's objects in the bucket, the stages' state; creates
+     * the bucket if it is not there yet.
+     */
     public void reset() throws IOException {
-        final OpenSearchHttp.Answer deleted = new OpenSearchHttp(stack.openSearchUrl()).delete("/" + provider.index());
+        final String index = destination.index();
+        final OpenSearchHttp.Answer deleted = new OpenSearchHttp(stack.openSearchUrl()).delete("/" + index);
         if (!deleted.ok() && deleted.status() != 404) {
-            throw new IllegalStateException("could not delete index " + provider.index() + ": HTTP " + deleted.status());
+            throw new IllegalStateException("could not delete index " + index + ": HTTP " + deleted.status());
+        }
+        try {
+            s3.headBucket(r -> r.bucket(destination.bucket()));
+        } catch (final software.amazon.awssdk.services.s3.model.NoSuchBucketException missing) {
+            s3.createBucket(r -> r.bucket(destination.bucket()));
         }
         final List<ObjectIdentifier> batch = new ArrayList<>();
-        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(provider.prefix())).contents()) {
+        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(destination.bucket()).prefix(provider.prefix())).contents()) {
             batch.add(ObjectIdentifier.builder().key(o.key()).build());
             if (batch.size() == 1000) {
                 deleteObjects(batch);
@@ -175,7 +207,7 @@ public final class EndToEndFlow implements AutoCloseable {
 
     private void deleteObjects(final List<ObjectIdentifier> keys) {
         if (!keys.isEmpty()) {
-            s3.deleteObjects(r -> r.bucket(stack.bucket()).delete(d -> d.objects(List.copyOf(keys)).quiet(true)));
+            s3.deleteObjects(r -> r.bucket(destination.bucket()).delete(d -> d.objects(List.copyOf(keys)).quiet(true)));
             keys.clear();
         }
     }
@@ -224,18 +256,18 @@ public final class EndToEndFlow implements AutoCloseable {
             }
         }
         final String key = provider.rawPrefix() + rawObjectName;
-        s3.putObject(r -> r.bucket(stack.bucket()).key(key), RequestBody.fromBytes(body.toByteArray()));
+        s3.putObject(r -> r.bucket(destination.bucket()).key(key), RequestBody.fromBytes(body.toByteArray()));
         this.loadedIds = List.copyOf(ids);
         this.raw = RecordAccount.RawInput.of(texts);
         this.started = t0;
         stageTimes.put("load into S3", Duration.between(t0, Instant.now()));
-        out.printf(Locale.ROOT, "loaded %d records into s3://%s/%s%n", lines.size(), stack.bucket(), key);
+        out.printf(Locale.ROOT, "loaded %d records into s3://%s/%s%n", lines.size(), destination.bucket(), key);
         return ids;
     }
 
     /** Where every record of the last load went, as far as the flow has got. */
     public RecordAccount account() {
-        return RecordAccount.of(raw, observer.documentsWithVector(), s3, stack.bucket(), provider);
+        return RecordAccount.of(raw, observer.documentsWithVector(), s3, destination.bucket(), provider);
     }
 
     /**
@@ -291,7 +323,7 @@ public final class EndToEndFlow implements AutoCloseable {
         }
         stageTimes.put("stage 1 prepare", Duration.between(t0, Instant.now()));
         out.printf(Locale.ROOT, "stage 1 done: %d input files in s3://%s/%s%n", observer.inputFiles().size(),
-                stack.bucket(), provider.inputPrefix());
+                destination.bucket(), provider.inputPrefix());
     }
 
     private static void awaitSuccess(final RuntimeProcess stage, final Duration timeout) throws InterruptedException {
@@ -335,7 +367,7 @@ public final class EndToEndFlow implements AutoCloseable {
 
     /** Stage 3's work is done when every record is in the index, with its vector. */
     public void awaitIndexed(final RuntimeProcess ingest, final Duration timeout) throws InterruptedException {
-        out.printf("stage 3 (%s): %s outputs -> index %s%n", INGEST, provider, provider.index());
+        out.printf("stage 3 (%s): %s outputs -> index %s%n", INGEST, provider, destination.index());
         final int records = loadedIds.size();
         stageTimes.put("stage 3 ingest", watch(ingest, "every record was indexed", timeout, POLL, () -> {
             final long documents = observer.documents();
@@ -385,7 +417,7 @@ public final class EndToEndFlow implements AutoCloseable {
     }
 
     public FlowSummary summary() {
-        return new FlowSummary(provider, loadedIds.size(), observer.inputFiles().size(), observer.providerJobs(started),
+        return new FlowSummary(provider, destination.index(), loadedIds.size(), observer.inputFiles().size(), observer.providerJobs(started),
                 observer.documents(), observer.documentsWithVector(), account(), stageTimes);
     }
 

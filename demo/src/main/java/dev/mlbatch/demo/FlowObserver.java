@@ -27,6 +27,7 @@ public final class FlowObserver {
 
     private final LocalStack stack;
     private final Provider provider;
+    private final FlowDestination destination;
     private final S3Client s3;
     private final OpenSearchHttp openSearch;
     private final SignedHttpClient sageMaker;
@@ -34,9 +35,10 @@ public final class FlowObserver {
     /** Whether each SageMaker job seen writes under this flow's prefix (a job's output path never changes). */
     private final Map<String, Boolean> ownJobs = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public FlowObserver(final LocalStack stack, final Provider provider, final S3Client s3) {
+    public FlowObserver(final LocalStack stack, final Provider provider, final FlowDestination destination, final S3Client s3) {
         this.stack = stack;
         this.provider = provider;
+        this.destination = destination;
         this.s3 = s3;
         this.openSearch = new OpenSearchHttp(stack.openSearchUrl());
         this.sageMaker = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "sagemaker");
@@ -52,7 +54,7 @@ public final class FlowObserver {
     public long inputRecords() {
         long records = 0;
         for (final String key : inputFiles()) {
-            records += s3.getObject(r -> r.bucket(stack.bucket()).key(key),
+            records += s3.getObject(r -> r.bucket(destination.bucket()).key(key),
                     software.amazon.awssdk.core.sync.ResponseTransformer.toBytes()).asUtf8String()
                     .lines().filter(line -> !line.isBlank()).count();
         }
@@ -66,7 +68,7 @@ public final class FlowObserver {
 
     private List<String> recordObjects(final String prefix) {
         final List<String> keys = new ArrayList<>();
-        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(stack.bucket()).prefix(prefix)).contents()) {
+        for (final S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(destination.bucket()).prefix(prefix)).contents()) {
             if (!provider.isBookkeeping(o.key()) && !o.key().endsWith("/")) {
                 keys.add(o.key());
             }
@@ -144,7 +146,7 @@ public final class FlowObserver {
     }
 
     private String ownOutput() {
-        return "s3://" + stack.bucket() + "/" + provider.prefix();
+        return "s3://" + destination.bucket() + "/" + provider.prefix();
     }
 
     private static JsonNode call(final SignedHttpClient client, final String method, final String url, final String body)
@@ -156,23 +158,24 @@ public final class FlowObserver {
         return JSON.readTree(response.body());
     }
 
-    /** Documents in the provider's index (0 while it does not exist or its shard is still starting). */
+    /** Documents in the flow's index (0 while it does not exist or its shard is still starting). */
     public long documents() {
         return count(null);
     }
 
-    /** Documents in the provider's index that have their vector. */
+    /** Documents in the flow's index that have their vector. */
     public long documentsWithVector() {
         return count(Map.of("query", Map.of("exists", Map.of("field", "text_embedding"))));
     }
 
     private long count(final Object query) {
-        final OpenSearchHttp.Answer answer = query == null ? openSearch.get("/" + provider.index() + "/_count")
-                : openSearch.post("/" + provider.index() + "/_count", query);
+        final String index = destination.index();
+        final OpenSearchHttp.Answer answer = query == null ? openSearch.get("/" + index + "/_count")
+                : openSearch.post("/" + index + "/_count", query);
         // 404: no index yet; 503 (all shards failed): the index was just created and its shard has not started.
         if (answer.status() == 404 || answer.status() == 503) {
             return 0;
         }
-        return answer.orThrow("counting " + provider.index()).path("count").asLong();
+        return answer.orThrow("counting " + index).path("count").asLong();
     }
 }

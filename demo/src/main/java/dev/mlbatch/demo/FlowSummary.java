@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** What one run of the three stages did: records in, files, jobs, documents, and the wall time of each stage. */
-public record FlowSummary(Provider provider, int records, int inputFiles, ProviderJobs jobs, long documents,
+public record FlowSummary(Provider provider, String index, int records, int inputFiles, ProviderJobs jobs, long documents,
                           long documentsWithVector, RecordAccount account, Map<String, Duration> stageTimes) {
 
     public FlowSummary {
@@ -29,7 +29,7 @@ public record FlowSummary(Provider provider, int records, int inputFiles, Provid
         out.printf(Locale.ROOT, "  input files         %d%n", inputFiles);
         out.printf(Locale.ROOT, "  provider jobs       %s%n", jobs.describe());
         out.printf(Locale.ROOT, "  documents indexed   %d (%d with a vector) in %s%n", documents, documentsWithVector,
-                provider.index());
+                index);
         stageTimes.forEach((stage, time) -> out.printf(Locale.ROOT, "  %-19s %.1f s%n", stage, time.toMillis() / 1000.0));
         out.printf(Locale.ROOT, "  %-19s %.1f s (%.0f records/s)%n", "total", total().toMillis() / 1000.0,
                 records / Math.max(0.001, total().toMillis() / 1000.0));

@@ -57,8 +57,20 @@ public enum Provider {
         return key.endsWith(bookkeepingSuffix);
     }
 
+    /**
+     * The index the demo fills ({@code wordnet-<provider>}); the flow's default when it is given none
+     * ({@link FlowDestination}). The local pipelines read the index from {@code MLBATCH_INDEX}.
+     */
     public String index() {
         return "wordnet-" + id;
+    }
+
+    /**
+     * The longest text stage 1 lets into a job ({@code pipelines/local/<provider>/1-prepare.yaml}): Bedrock Titan's
+     * input limit, applied to SageMaker too.
+     */
+    public int maxTextCharacters() {
+        return 50_000;
     }
 
     public String realtimeModelKey() {

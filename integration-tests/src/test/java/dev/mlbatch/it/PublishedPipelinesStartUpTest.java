@@ -21,7 +21,8 @@ class PublishedPipelinesStartUpTest {
             "AWS_REGION", "us-east-1",
             "MLBATCH_GATEWAY_URL", "http://127.0.0.1:9",
             "MLBATCH_SAGEMAKER_BATCH_MODEL_ID", "sagemaker-model-id",
-            "MLBATCH_BEDROCK_BATCH_MODEL_ID", "bedrock-model-id");
+            "MLBATCH_BEDROCK_BATCH_MODEL_ID", "bedrock-model-id",
+            "MLBATCH_INDEX", "wordnet-test");
 
     @ParameterizedTest(name = "pipelines/local/{0}")
     @ValueSource(strings = {"sagemaker", "bedrock"})

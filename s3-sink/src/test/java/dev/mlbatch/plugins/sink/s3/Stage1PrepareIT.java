@@ -71,8 +71,8 @@ class Stage1PrepareIT {
     private Run runStage1(final String provider, final String bucket, final String index) throws Exception {
         String yaml = Files.readString(PIPELINES.resolve(provider).resolve("1-prepare.yaml"));
         if (index != null) {
-            assertTrue(yaml.contains("index: wordnet-bedrock"), "the Bedrock stage-1 file names its index");
-            yaml = yaml.replace("index: wordnet-bedrock", "index: " + index);
+            assertTrue(yaml.contains("index: \"${{env:MLBATCH_INDEX}}\""), "the Bedrock stage-1 file takes its index from MLBATCH_INDEX");
+            yaml = yaml.replace("index: \"${{env:MLBATCH_INDEX}}\"", "index: " + index);
         }
         final Path pipeline = Files.writeString(dir.resolve(provider + "-1-prepare-" + System.nanoTime() + ".yaml"), yaml);
         final Map<String, String> env = new HashMap<>(stack.asMap());
