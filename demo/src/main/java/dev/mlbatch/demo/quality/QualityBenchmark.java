@@ -44,6 +44,8 @@ public final class QualityBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How many hits every search asks for: the default of {@code mlbatch search}. */
     private static final int K = 10;
+    /** ef_search values measured next to the default, for the README's trade-off (0: the engine's own, i.e. k). */
+    private static final int[] EF_SEARCH_SWEEP = {0, 25, 50, 200};
     private static final String USAGE = "usage: mlbatch bench quality [--corpus FILE --questions FILE] [--records N] "
             + "[--provider sagemaker|bedrock]";
 
@@ -151,20 +153,26 @@ public final class QualityBenchmark {
         final RankTally exact128Row = row(rows, "exact cosine, in process, 128 tokens [before]");
         final RankTally scriptScore = row(rows, "index: exact script_score, stored vectors");
         final RankTally knn = row(rows, "index: knn k=" + K + ", in-process query vector");
-        final RankTally neural = row(rows, "index: neural k=" + K + " (mlbatch search)");
-        final RankTally neuralDefault = row(rows, "index: neural k=" + K + ", engine's ef_search [before]");
+        final RankTally neural = row(rows, "index: neural k=" + K + " (mlbatch search, ef_search " + ExampleSearches.EF_SEARCH + ")");
+        final Map<Integer, RankTally> sweep = new LinkedHashMap<>();
+        for (final int ef : EF_SEARCH_SWEEP) {
+            sweep.put(ef, row(rows, "index: neural k=" + K + ", " + (ef == 0 ? "engine's ef_search (k) [before]" : "ef_search " + ef)));
+        }
         for (final HeldOutQuestions.Question q : questions) {
             final float[] vector = model.embed(q.text()).vector();
             exactRow.count(q.expectedId(), exact.top(vector, K));
             exact128Row.count(q.expectedId(), exact128.top(cutAt128.apply(q.text()), K));
-            scriptScore.count(q.expectedId(), hitIds(searches.exact(vector, K)));
-            knn.count(q.expectedId(), hitIds(searches.knn(vector, K)));
-            neural.count(q.expectedId(), hitIds(searches.neural(q.text(), K)));
-            neuralDefault.count(q.expectedId(), hitIds(searches.neural(q.text(), K, 0)));
+            scriptScore.ask(q.expectedId(), () -> ids(searches.exact(vector, K)));
+            knn.ask(q.expectedId(), () -> ids(searches.knn(vector, K)));
+            neural.ask(q.expectedId(), () -> ids(searches.neural(q.text(), K)));
+            for (final Map.Entry<Integer, RankTally> ef : sweep.entrySet()) {
+                ef.getValue().ask(q.expectedId(), () -> ids(searches.neural(q.text(), K, ef.getKey())));
+            }
         }
         System.out.printf(Locale.ROOT, "index %s: %d segments; ef_search %d at query time%n", provider.index(),
                 segments(openSearch, provider.index()), ExampleSearches.EF_SEARCH);
-        System.out.printf(Locale.ROOT, "  %-44s %6s %6s %6s%n", "source (" + questions.size() + " questions)", "top-1", "top-3", "top-10");
+        System.out.printf(Locale.ROOT, "  %-50s %6s %6s %6s %7s%n", "source (" + questions.size() + " questions)", "top-1",
+                "top-3", "top-10", "ms/query");
         rows.values().forEach(r -> System.out.println(r.row()));
         final double ratio = exactRow.top3() == 0 ? 0 : neural.top3() / exactRow.top3();
         System.out.printf(Locale.ROOT, "quality[%s]: %.3f (neural top-3 %.3f / exact top-3 %.3f)%n", corpus.name(), ratio,
@@ -178,7 +186,7 @@ public final class QualityBenchmark {
         return tally;
     }
 
-    private static List<String> hitIds(final List<ExampleSearches.Hit> hits) {
+    private static List<String> ids(final List<ExampleSearches.Hit> hits) {
         return hits.stream().map(ExampleSearches.Hit::id).toList();
     }
 

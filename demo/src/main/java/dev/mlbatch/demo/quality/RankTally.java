@@ -2,6 +2,7 @@ package dev.mlbatch.demo.quality;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** How often a search put the expected record first, in its top 3 and in its top 10, over a set of questions. */
 public final class RankTally {
@@ -11,9 +12,18 @@ public final class RankTally {
     private int first;
     private int topThree;
     private int topTen;
+    private long nanos;
 
     public RankTally(final String source) {
         this.source = source;
+    }
+
+    /** One question asked of a search that answers with ids, best first; the time it takes is counted too. */
+    public void ask(final String expectedId, final Supplier<List<String>> search) {
+        final long t0 = System.nanoTime();
+        final List<String> answeredIds = search.get();
+        nanos += System.nanoTime() - t0;
+        count(expectedId, answeredIds);
     }
 
     /** One question: the ids a search answered with, best first. */
@@ -49,8 +59,14 @@ public final class RankTally {
         return questions == 0 ? 0 : (double) hits / questions;
     }
 
-    /** One table row: the source and its three shares. */
+    /** Mean milliseconds per question, where {@link #ask} timed them, else 0. */
+    public double meanMillis() {
+        return questions == 0 ? 0 : nanos / 1e6 / questions;
+    }
+
+    /** One table row: the source, its three shares and, where timed, the mean time per question. */
     public String row() {
-        return String.format(Locale.ROOT, "  %-44s %6.3f %6.3f %6.3f", source, top1(), top3(), top10());
+        return String.format(Locale.ROOT, "  %-50s %6.3f %6.3f %6.3f%s", source, top1(), top3(), top10(),
+                nanos == 0 ? "" : String.format(Locale.ROOT, " %7.1f", meanMillis()));
     }
 }
