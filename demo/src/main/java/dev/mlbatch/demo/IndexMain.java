@@ -117,7 +117,7 @@ public final class IndexMain {
         final String index = options.index();
         out.printf(Locale.ROOT, "mlbatch index: %s: %d records (%d good, %d bad%s), provider %s, index %s%n", options.file(),
                 corpus.recordsIn(), corpus.records().size(), corpus.problems().size(),
-                corpus.blankLines() > 0 ? ", " + corpus.blankLines() + " blank lines skipped" : "", provider, index);
+                corpus.blankLines() == 0 ? "" : ", " + corpus.blankLines() + (corpus.blankLines() == 1 ? " blank line" : " blank lines") + " skipped", provider, index);
         final StackHome home = StackHome.locate();
         final Path base = home.root().resolve("index").resolve(index);
         printProblems(corpus.problems(), base.resolve("bad-records-" + provider.id() + ".txt"), out);
