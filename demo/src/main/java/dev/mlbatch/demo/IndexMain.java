@@ -156,7 +156,8 @@ public final class IndexMain {
                             + " + dead-lettered %d%s%n", options.file(), corpus.recordsIn(), account.indexed(), rejected,
                     corpus.problems().size(), laterRejections, account.deadLettered(),
                     unaccounted == 0 ? "" : "   <-- " + unaccounted + " unaccounted");
-            out.printf(Locale.ROOT, "index wall time %.1f s (stack start included)%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0);
+            out.printf(Locale.ROOT, "index wall time %.1f s%s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0,
+                    wasRunning ? "" : " (stack start included)");
             if (!account.balanced() || account.indexed() != corpus.records().size()) {
                 out.printf(Locale.ROOT, "INCOMPLETE: %d good records, %d documents with a vector in %s%n",
                         corpus.records().size(), account.indexed(), index);
