@@ -27,7 +27,8 @@ How passages are made:
    order, up to (not into) its subsections. Headings, program listings, synopses, screens, tables, examples,
    figures, tables of contents and footnotes are left out, so the text is prose rather than code or tables.
 2. Prose of MAX_WORDS words or less is one passage; longer prose is cut at block boundaries (a block longer than
-   MAX_WORDS at sentence ends) into the fewest pieces of at most MAX_WORDS words, of about equal size.
+   MAX_WORDS at sentence ends) into pieces of at most MAX_WORDS words and of about equal size, about
+   ceil(words / MAX_WORDS) of them.
 3. A passage is kept when it has MIN_WORDS to MAX_WORDS words, at most MAX_CODE_SHARE of its characters come from
    inline code elements, and its text is not a repeat of an earlier passage. The release notes and the index are
    skipped (change lists and link lists, not prose).
@@ -228,7 +229,8 @@ def split_long_block(text, code):
 
 
 def chunks_of(blocks):
-    """The fewest runs of whole blocks of at most MAX_WORDS words each, of about equal size."""
+    """Runs of whole blocks of at most MAX_WORDS words each and of about equal size: ceil(words / MAX_WORDS) runs,
+    or more when the blocks do not divide evenly."""
     units = []
     for text, code in blocks:
         units.extend(split_long_block(text, code) if len(text.split()) > MAX_WORDS else [(text, code)])
