@@ -45,7 +45,7 @@ public final class QualityBenchmark {
     /** How many hits every search asks for: the default of {@code mlbatch search}. */
     private static final int K = 10;
     /** ef_search values measured next to the default, for the README's trade-off (0: the engine's own, i.e. k). */
-    private static final int[] EF_SEARCH_SWEEP = {0, 25, 50, 200};
+    private static final int[] EF_SEARCH_SWEEP = {0, 25, 50, 200, 400};
     private static final String USAGE = "usage: mlbatch bench quality [--corpus FILE --questions FILE] [--records N] "
             + "[--provider sagemaker|bedrock]";
 
@@ -106,7 +106,10 @@ public final class QualityBenchmark {
 
     /** The evaluation corpora of {@code examples/corpus/} (examples/README.md says where each comes from). */
     static List<Corpus> shippedCorpora(final ProjectLayout layout) {
-        return List.of(new Corpus("wordnet", layout.corpus(), layout.questions(), 5000));
+        final Path corpora = layout.root().resolve("examples/corpus");
+        return List.of(new Corpus("wordnet", layout.corpus(), layout.questions(), 5000),
+                new Corpus("postgresql", corpora.resolve("postgresql-passages.jsonl"),
+                        corpora.resolve("postgresql-questions.jsonl"), Integer.MAX_VALUE));
     }
 
     private static Result evaluate(final LocalStack stack, final ProjectLayout layout, final Provider provider,
