@@ -32,6 +32,7 @@ public final class ExampleSearches {
     private final OpenSearchHttp openSearch;
     private final String index;
     private final String realtimeModelId;
+    private long lastTookMillis;
 
     public ExampleSearches(final OpenSearchHttp openSearch, final String index, final String realtimeModelId) {
         this.openSearch = openSearch;
@@ -113,8 +114,14 @@ public final class ExampleSearches {
         return query;
     }
 
+    /** What OpenSearch said the last search took ({@code took}, ms): the server's time, without the client's. */
+    public long lastTookMillis() {
+        return lastTookMillis;
+    }
+
     private List<Hit> search(final JsonNode query) {
         final JsonNode answer = openSearch.post("/" + index + "/_search", query).orThrow("search on " + index);
+        lastTookMillis = answer.path("took").asLong();
         final List<Hit> hits = new ArrayList<>();
         for (final JsonNode hit : answer.path("hits").path("hits")) {
             hits.add(new Hit(hit.path("_id").asText(), hit.path("_score").asDouble(), hit.path("_source").path("text").asText()));

@@ -165,17 +165,17 @@ public final class QualityBenchmark {
             final float[] vector = model.embed(q.text()).vector();
             exactRow.count(q.expectedId(), exact.top(vector, K));
             exact128Row.count(q.expectedId(), exact128.top(cutAt128.apply(q.text()), K));
-            scriptScore.ask(q.expectedId(), () -> ids(searches.exact(vector, K)));
-            knn.ask(q.expectedId(), () -> ids(searches.knn(vector, K)));
-            neural.ask(q.expectedId(), () -> ids(searches.neural(q.text(), K)));
+            scriptScore.count(q.expectedId(), ids(searches.exact(vector, K)), searches.lastTookMillis());
+            knn.count(q.expectedId(), ids(searches.knn(vector, K)), searches.lastTookMillis());
+            neural.count(q.expectedId(), ids(searches.neural(q.text(), K)), searches.lastTookMillis());
             for (final Map.Entry<Integer, RankTally> ef : sweep.entrySet()) {
-                ef.getValue().ask(q.expectedId(), () -> ids(searches.neural(q.text(), K, ef.getKey())));
+                ef.getValue().count(q.expectedId(), ids(searches.neural(q.text(), K, ef.getKey())), searches.lastTookMillis());
             }
         }
         System.out.printf(Locale.ROOT, "index %s: %d segments; ef_search %d at query time%n", provider.index(),
                 segments(openSearch, provider.index()), ExampleSearches.EF_SEARCH);
         System.out.printf(Locale.ROOT, "  %-50s %6s %6s %6s %7s%n", "source (" + questions.size() + " questions)", "top-1",
-                "top-3", "top-10", "ms/query");
+                "top-3", "top-10", "took ms");
         rows.values().forEach(r -> System.out.println(r.row()));
         final double ratio = exactRow.top3() == 0 ? 0 : neural.top3() / exactRow.top3();
         System.out.printf(Locale.ROOT, "quality[%s]: %.3f (neural top-3 %.3f / exact top-3 %.3f)%n", corpus.name(), ratio,

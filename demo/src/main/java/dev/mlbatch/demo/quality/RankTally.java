@@ -2,7 +2,6 @@ package dev.mlbatch.demo.quality;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /** How often a search put the expected record first, in its top 3 and in its top 10, over a set of questions. */
 public final class RankTally {
@@ -12,17 +11,17 @@ public final class RankTally {
     private int first;
     private int topThree;
     private int topTen;
-    private long nanos;
+    private long millis;
+    private boolean timed;
 
     public RankTally(final String source) {
         this.source = source;
     }
 
-    /** One question asked of a search that answers with ids, best first; the time it takes is counted too. */
-    public void ask(final String expectedId, final Supplier<List<String>> search) {
-        final long t0 = System.nanoTime();
-        final List<String> answeredIds = search.get();
-        nanos += System.nanoTime() - t0;
+    /** One question: the ids a search answered with, best first, and the time the server took to answer. */
+    public void count(final String expectedId, final List<String> answeredIds, final long tookMillis) {
+        millis += tookMillis;
+        timed = true;
         count(expectedId, answeredIds);
     }
 
@@ -59,14 +58,14 @@ public final class RankTally {
         return questions == 0 ? 0 : (double) hits / questions;
     }
 
-    /** Mean milliseconds per question, where {@link #ask} timed them, else 0. */
+    /** Mean milliseconds per question, where {@link #count(String, List, long)} timed them, else 0. */
     public double meanMillis() {
-        return questions == 0 ? 0 : nanos / 1e6 / questions;
+        return questions == 0 ? 0 : (double) millis / questions;
     }
 
     /** One table row: the source, its three shares and, where timed, the mean time per question. */
     public String row() {
         return String.format(Locale.ROOT, "  %-50s %6.3f %6.3f %6.3f%s", source, top1(), top3(), top10(),
-                nanos == 0 ? "" : String.format(Locale.ROOT, " %7.1f", meanMillis()));
+                !timed ? "" : String.format(Locale.ROOT, " %7.1f", meanMillis()));
     }
 }

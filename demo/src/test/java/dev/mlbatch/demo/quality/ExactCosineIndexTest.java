@@ -31,10 +31,11 @@ class ExactCosineIndexTest {
         tally.count("a", List.of("a", "b", "c"));
         tally.count("c", List.of("a", "b", "c"));
         tally.count("j", List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"));
-        tally.ask("z", () -> List.of("a", "b"));
+        tally.count("z", List.of("a", "b"), 4);
         assertEquals(4, tally.questions());
         assertEquals(0.25, tally.top1());
         assertEquals(0.5, tally.top3());
         assertEquals(0.75, tally.top10());
+        assertEquals(1.0, tally.meanMillis());
     }
 }
