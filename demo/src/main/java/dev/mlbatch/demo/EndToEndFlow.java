@@ -59,6 +59,7 @@ public final class EndToEndFlow implements AutoCloseable {
     private final PrintStream out;
     private final S3Client s3;
     private final FlowObserver observer;
+    private final IndexingFailures indexingFailures;
     private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
     private Instant started = Instant.now();
     private List<String> loadedIds = List.of();
@@ -105,6 +106,7 @@ public final class EndToEndFlow implements AutoCloseable {
         this.out = out;
         this.s3 = stack.newS3Client();
         this.observer = new FlowObserver(stack, provider, destination, s3);
+        this.indexingFailures = new IndexingFailures(destination.index());
     }
 
     /**
@@ -203,6 +205,7 @@ public final class EndToEndFlow implements AutoCloseable {
         }
         Files.createDirectories(workDir);
         stageTimes.clear();
+        indexingFailures.clear();
     }
 
     private void deleteObjects(final List<ObjectIdentifier> keys) {
@@ -267,7 +270,12 @@ public final class EndToEndFlow implements AutoCloseable {
 
     /** Where every record of the last load went, as far as the flow has got. */
     public RecordAccount account() {
-        return RecordAccount.of(raw, observer.documentsWithVector(), s3, destination.bucket(), provider);
+        return RecordAccount.of(raw, observer.documentsWithVector(), indexingFailures.read().size(), s3, destination.bucket(), provider);
+    }
+
+    /** The documents stage 3 logged as not indexed (one per id), since this flow's last reset. */
+    public List<IndexingFailures.Failure> indexingFailures() {
+        return indexingFailures.read();
     }
 
     /**
@@ -342,7 +350,11 @@ public final class EndToEndFlow implements AutoCloseable {
         if (!Files.isRegularFile(pipeline)) {
             throw new IllegalArgumentException("pipeline file " + pipeline + " does not exist");
         }
-        return launcher.start(stage, pipeline, workDir, exitWhenDone);
+        final RuntimeProcess process = launcher.start(stage, pipeline, workDir, exitWhenDone);
+        if (stage.equals(INGEST)) {
+            indexingFailures.follow(process.log());
+        }
+        return process;
     }
 
     /**

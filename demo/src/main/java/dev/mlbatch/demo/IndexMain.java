@@ -139,6 +139,7 @@ public final class IndexMain {
             final FlowDestination destination = FlowDestination.ownBucket(index);
             replacingNotice(stack, index, out);
             final FlowSummary summary;
+            final List<IndexingFailures.Failure> notIndexed;
             try (EndToEndFlow flow = new EndToEndFlow(stack, provider, destination, ProjectLayout.locate().localPipelines(),
                     base.resolve(provider.id()), JvmClasspath.current(), home.root(), out)) {
                 // A raw object name of its own per run: fresh provider jobs, never ones an earlier run of the same
@@ -146,15 +147,26 @@ public final class IndexMain {
                 flow.rawObjectName(index + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC)
                         .format(t0) + ".jsonl");
                 summary = flow.runAccounted(corpus.jsonLines());
+                notIndexed = flow.indexingFailures();
             }
             summary.print(out);
             final long laterRejections = printPipelineRejections(stack, destination, provider, corpus, out);
+            if (!notIndexed.isEmpty()) {
+                out.printf(Locale.ROOT, "records stage 3 could not index (%d; see %s):%n", notIndexed.size(),
+                        base.resolve(provider.id()).resolve(EndToEndFlow.INGEST + ".log"));
+                for (final IndexingFailures.Failure failure : notIndexed) {
+                    final Long at = corpus.lineOf(failure.id());
+                    out.printf(Locale.ROOT, "  %s: not indexed: %s %s%n", at == null ? corpus.file() : corpus.file() + ":" + at,
+                            failure.status(), failure.reason());
+                }
+            }
             final RecordAccount account = summary.account();
             final long rejected = corpus.problems().size() + account.rejected();
-            final long unaccounted = corpus.recordsIn() - account.indexed() - rejected - account.deadLettered();
+            final long unaccounted = corpus.recordsIn() - account.indexed() - rejected - account.deadLettered() - notIndexed.size();
             out.printf(Locale.ROOT, "%s: records in %d = indexed %d + rejected %d (%d before upload, %d by the pipelines)"
-                            + " + dead-lettered %d%s%n", options.file(), corpus.recordsIn(), account.indexed(), rejected,
+                            + " + dead-lettered %d%s%s%n", options.file(), corpus.recordsIn(), account.indexed(), rejected,
                     corpus.problems().size(), laterRejections, account.deadLettered(),
+                    notIndexed.isEmpty() ? "" : " + not indexed " + notIndexed.size(),
                     unaccounted == 0 ? "" : "   <-- " + unaccounted + " unaccounted");
             out.printf(Locale.ROOT, "index wall time %.1f s%s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0,
                     wasRunning ? "" : " (stack start included)");

@@ -19,11 +19,12 @@ import java.util.Set;
  * with their vector), rejected before any job (lines under {@code <provider>/rejected/}, each with its
  * {@code rejection_reason}), dead-lettered (the records the DLQ objects under {@code <provider>/failed-jobs/} stand
  * for), and records in that no stage can keep apart from another: lines that are not JSON (stage 1's codec skips
- * and logs them) and extra records under an {@code _id} already seen (the index keeps the last). Nothing is lost
- * when the sum of the others equals records in.
+ * and logs them) and extra records under an {@code _id} already seen (the index keeps the last), and documents
+ * stage 3 could not index, each logged with its reason ({@link IndexingFailures}). Nothing is lost when the sum of
+ * the others equals records in.
  */
 public record RecordAccount(long recordsIn, long indexed, long rejected, long deadLettered, long notJson, long duplicateIds,
-                            long rejectedWithoutReason) {
+                            long rejectedWithoutReason, long notIndexed) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The raw lines of a run, read once: how many, how many are not JSON objects, how many repeat an _id. */
@@ -54,7 +55,8 @@ public record RecordAccount(long recordsIn, long indexed, long rejected, long de
         }
     }
 
-    public static RecordAccount of(final RawInput raw, final long indexed, final S3Client s3, final String bucket, final Provider provider) {
+    public static RecordAccount of(final RawInput raw, final long indexed, final long notIndexed, final S3Client s3,
+                                   final String bucket, final Provider provider) {
         long rejected = 0;
         long withoutReason = 0;
         for (final String line : lines(s3, bucket, provider.prefix() + "rejected/")) {
@@ -70,18 +72,27 @@ public record RecordAccount(long recordsIn, long indexed, long rejected, long de
                 deadLettered += letter.path("failedData").path("records").asLong(0);
             }
         }
-        return new RecordAccount(raw.records(), indexed, rejected, deadLettered, raw.notJson(), raw.duplicateIds(), withoutReason);
+        return new RecordAccount(raw.records(), indexed, rejected, deadLettered, raw.notJson(), raw.duplicateIds(), withoutReason,
+                notIndexed);
     }
 
-    /** Every record in is indexed, rejected with a reason, dead-lettered, or one of the input's own non-records. */
+    /**
+     * Every record in is indexed, rejected with a reason, dead-lettered, not indexed with a reason, or one of the
+     * input's own non-records.
+     */
     public boolean balanced() {
-        return recordsIn == indexed + rejected + deadLettered + notJson + duplicateIds && rejectedWithoutReason == 0;
+        return unaccounted() == 0 && rejectedWithoutReason == 0;
+    }
+
+    public long unaccounted() {
+        return recordsIn - indexed - rejected - deadLettered - notJson - duplicateIds - notIndexed;
     }
 
     public void print(final PrintStream out) {
-        out.printf(Locale.ROOT, "  records in          %d = indexed %d + rejected %d + dead-lettered %d + not JSON %d + repeated _id %d%s%n",
+        out.printf(Locale.ROOT, "  records in          %d = indexed %d + rejected %d + dead-lettered %d + not JSON %d + repeated _id %d%s%s%n",
                 recordsIn, indexed, rejected, deadLettered, notJson, duplicateIds,
-                balanced() ? "" : "   <-- " + (recordsIn - indexed - rejected - deadLettered - notJson - duplicateIds) + " unaccounted"
+                notIndexed == 0 ? "" : " + not indexed " + notIndexed,
+                balanced() ? "" : "   <-- " + unaccounted() + " unaccounted"
                         + (rejectedWithoutReason > 0 ? ", " + rejectedWithoutReason + " rejected without a reason" : ""));
     }
 

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code mlbatch index} as a user runs it, on the real local stack: a JSON-lines file of 60 good WordNet records under
- * the user's own field names ({@code id}, {@code body}) with seven bad lines and a blank one mixed in, through the
- * three SageMaker stages into a named index; then {@code mlbatch search} on that index.
+ * the user's own field names ({@code id}, {@code body}) with seven bad lines and a blank one mixed in, and last a
+ * record that passes every check but does not fit the index mapping (a {@code tag_count} that is not an integer),
+ * through the three SageMaker stages into a named index; then {@code mlbatch search} on that index.
  */
 class IndexIT {
     private static final int GOOD = 60;
@@ -72,6 +73,9 @@ class IndexIT {
                 50, "{\"body\":\"a record without an id\"}"));
         bad.forEach((at, line) -> lines.add(at - 1, line));
         lines.add(12, ""); // a blank line: not a record (it shifts the lines after it by one)
+        final ObjectNode unfit = (ObjectNode) JSON.readTree(lines.get(0));
+        unfit.put("id", "unfit-tag-count").put("tag_count", "many");
+        lines.add(unfit.toString()); // line 69: the template maps tag_count as an integer
         final Path file = Files.write(tmp.resolve("it-docs.jsonl"), lines, StandardCharsets.UTF_8);
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -79,8 +83,8 @@ class IndexIT {
                 "--keep-stack"}, tee(out), System.err);
         final String printed = out.toString(StandardCharsets.UTF_8);
 
-        assertEquals(0, exit, printed);
-        assertTrue(printed.startsWith("mlbatch index: " + file + ": 67 records (60 good, 7 bad, 1 blank line skipped), provider sagemaker, index "
+        assertEquals(IndexMain.EXIT_INCOMPLETE, exit, "one good record could not be indexed\n" + printed);
+        assertTrue(printed.startsWith("mlbatch index: " + file + ": 68 records (61 good, 7 bad, 1 blank line skipped), provider sagemaker, index "
                 + INDEX + "\n"), printed);
         for (final String expected : List.of(
                 file + ":3: not JSON",
@@ -92,8 +96,10 @@ class IndexIT {
                 file + ":51: no id field 'id'")) {
             assertTrue(printed.contains("  " + expected), "names " + expected + " in\n" + printed);
         }
-        assertTrue(printed.contains(file + ": records in 67 = indexed 60 + rejected 7 (7 before upload, 0 by the pipelines)"
-                + " + dead-lettered 0\n"), printed);
+        assertTrue(printed.contains(file + ": records in 68 = indexed 60 + rejected 7 (7 before upload, 0 by the pipelines)"
+                + " + dead-lettered 0 + not indexed 1\n"), printed);
+        assertTrue(printed.contains("\n  " + file + ":69: not indexed: 400 "), "the unfit record named with its line and status:\n" + printed);
+        assertTrue(printed.contains("INCOMPLETE: 61 good records, 60 documents with a vector in " + INDEX), printed);
         final Path badRecords = StackHome.locate().root().resolve("index").resolve(INDEX).resolve("bad-records-sagemaker.txt");
         assertEquals(7, Files.readAllLines(badRecords).size(), "every bad record in " + badRecords);
 
