@@ -348,6 +348,11 @@ public final class CorpusFile {
                     return "has a field '" + reserved + "', which the pipelines write themselves";
                 }
             }
+            for (final String reserved : provider.reservedFields()) {
+                if (record.has(reserved)) {
+                    return "has a field '" + reserved + "', which the " + provider + " pipelines write themselves";
+                }
+            }
             return null;
         }
     }

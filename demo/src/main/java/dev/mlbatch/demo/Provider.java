@@ -73,6 +73,15 @@ public enum Provider {
         return 50_000;
     }
 
+    /**
+     * Fields of a record the provider's pipelines write themselves: SageMaker's joined output ({@code SageMakerOutput},
+     * 3-ingest takes the vector from it), Bedrock's record id and model input and output (1-prepare, 3-ingest). A
+     * record of the user's own with such a field would lose it, or send its vector to another document.
+     */
+    public java.util.List<String> reservedFields() {
+        return this == SAGEMAKER ? java.util.List.of("SageMakerOutput") : java.util.List.of("recordId", "modelInput", "modelOutput");
+    }
+
     public String realtimeModelKey() {
         return realtimeModelKey;
     }

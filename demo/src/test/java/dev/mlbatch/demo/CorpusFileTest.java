@@ -130,6 +130,21 @@ class CorpusFileTest {
     }
 
     @Test
+    void fieldsThePipelinesWriteThemselvesAreRefusedPerProvider() throws IOException {
+        final Path file = Files.writeString(tmp.resolve("own.jsonl"), """
+                {"_id":"1","text":"a","recordId":"r-7"}
+                {"_id":"2","text":"b","SageMakerOutput":[0.1]}
+                {"_id":"3","text":"c","text_embedding":[0.2]}
+                """);
+        assertEquals(List.of(file + ":2: has a field 'SageMakerOutput', which the sagemaker pipelines write themselves",
+                        file + ":3: has a field 'text_embedding', which the pipelines write themselves"),
+                CorpusFile.read(file, CorpusFile.Fields.DEFAULT, Provider.SAGEMAKER).problems().stream().map(CorpusFile.Problem::toString).toList());
+        assertEquals(List.of(file + ":1: has a field 'recordId', which the bedrock pipelines write themselves",
+                        file + ":3: has a field 'text_embedding', which the pipelines write themselves"),
+                CorpusFile.read(file, CorpusFile.Fields.DEFAULT, Provider.BEDROCK).problems().stream().map(CorpusFile.Problem::toString).toList());
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         final Path missing = tmp.resolve("nope.jsonl");
         final NoSuchFileException e = assertThrows(NoSuchFileException.class,
