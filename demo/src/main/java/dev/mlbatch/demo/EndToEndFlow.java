@@ -292,7 +292,9 @@ public final class EndToEndFlow implements AutoCloseable {
             final Instant t0 = Instant.now();
             out.printf("stages 2 and 3 (%s, %s) until every record is accounted for%n", TRIGGER, INGEST);
             final int[] settled = {0};
-            stageTimes.put("stages 2 and 3", watch(trigger, "every record was accounted for", Duration.ofMinutes(30), POLL, () -> {
+            // 30 minutes, and more for a large corpus (a user's, through mlbatch index): 20 records/s at the least.
+            final Duration timeout = Duration.ofMinutes(30).plusSeconds(lines.size() / 20);
+            stageTimes.put("stages 2 and 3", watch(trigger, "every record was accounted for", timeout, POLL, () -> {
                 if (!ingest.isAlive()) {
                     throw new IllegalStateException(ingest.name() + " stopped; see " + ingest.log());
                 }
