@@ -23,7 +23,7 @@ public final class ExampleSearches {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL_PLACEHOLDER = "<your-realtime-model-id>";
     /** Candidates per segment that the graph search keeps at least (measured in the README's search-quality section). */
-    public static final int EF_SEARCH = 100;
+    public static final int EF_SEARCH = 200;
 
     /** One hit: document id, score, and its text. */
     public record Hit(String id, double score, String text) {

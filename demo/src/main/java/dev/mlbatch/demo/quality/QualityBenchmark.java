@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.mlbatch.demo.EndToEndFlow;
 import dev.mlbatch.demo.ExampleSearches;
+import dev.mlbatch.demo.FlowDestination;
 import dev.mlbatch.demo.FlowSummary;
 import dev.mlbatch.demo.HeldOutQuestions;
 import dev.mlbatch.demo.ProjectLayout;
@@ -45,7 +46,7 @@ public final class QualityBenchmark {
     /** How many hits every search asks for: the default of {@code mlbatch search}. */
     private static final int K = 10;
     /** ef_search values measured next to the default, for the README's trade-off (0: the engine's own, i.e. k). */
-    private static final int[] EF_SEARCH_SWEEP = {0, 25, 50, 200, 400};
+    private static final int[] EF_SEARCH_SWEEP = {0, 25, 50, 100, 400};
     private static final String USAGE = "usage: mlbatch bench quality [--corpus FILE --questions FILE] [--records N] "
             + "[--provider sagemaker|bedrock]";
 
@@ -115,6 +116,7 @@ public final class QualityBenchmark {
     private static Result evaluate(final LocalStack stack, final ProjectLayout layout, final Provider provider,
                                    final Corpus corpus, final MiniLmModel model,
                                    final Function<String, float[]> cutAt128) throws Exception {
+        // Reads the first records of the corpus as stage 1 will, so that both sides see the same texts.
         final List<String> ids = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
         readRecords(corpus, ids, texts);
@@ -137,7 +139,9 @@ public final class QualityBenchmark {
 
         final StackHome home = StackHome.locate();
         final FlowSummary summary;
-        try (EndToEndFlow flow = new EndToEndFlow(stack, provider, layout.localPipelines(),
+        final FlowDestination destination = FlowDestination.ownBucket("quality-" + corpus.name().toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-") + "-" + provider.id());
+        try (EndToEndFlow flow = new EndToEndFlow(stack, provider, destination, layout.localPipelines(),
                 home.root().resolve("bench-quality").resolve(provider.id()), JvmClasspath.current(), home.root(), System.out)) {
             // A name of its own per run, so that the provider runs fresh jobs on a stack that has seen these records.
             flow.rawObjectName(corpus.name().replaceAll("[^A-Za-z0-9-]", "-") + "-" + DateTimeFormatter
@@ -150,7 +154,7 @@ public final class QualityBenchmark {
         }
 
         final OpenSearchHttp openSearch = new OpenSearchHttp(stack.openSearchUrl());
-        final ExampleSearches searches = new ExampleSearches(openSearch, provider.index(), stack.env().get(provider.realtimeModelKey()));
+        final ExampleSearches searches = new ExampleSearches(openSearch, destination.index(), stack.env().get(provider.realtimeModelKey()));
         final Map<String, RankTally> rows = new LinkedHashMap<>();
         final RankTally exactRow = row(rows, "exact cosine, in process (256 tokens)");
         final RankTally exact128Row = row(rows, "exact cosine, in process, 128 tokens [before]");
@@ -172,8 +176,8 @@ public final class QualityBenchmark {
                 ef.getValue().count(q.expectedId(), ids(searches.neural(q.text(), K, ef.getKey())), searches.lastTookMillis());
             }
         }
-        System.out.printf(Locale.ROOT, "index %s: %d segments; ef_search %d at query time%n", provider.index(),
-                segments(openSearch, provider.index()), ExampleSearches.EF_SEARCH);
+        System.out.printf(Locale.ROOT, "index %s: %d segments; ef_search %d at query time%n", destination.index(),
+                segments(openSearch, destination.index()), ExampleSearches.EF_SEARCH);
         System.out.printf(Locale.ROOT, "  %-50s %6s %6s %6s %7s%n", "source (" + questions.size() + " questions)", "top-1",
                 "top-3", "top-10", "took ms");
         rows.values().forEach(r -> System.out.println(r.row()));
