@@ -74,9 +74,14 @@ public final class ExampleSearches {
 
     /** The {@code k} nearest documents to {@code vector}, asked as {@link #neural} asks. */
     public List<Hit> knn(final float[] vector, final int k) {
+        return knn(vector, k, EF_SEARCH);
+    }
+
+    /** {@link #knn} with another {@code ef_search}; 0 leaves it to the engine. */
+    public List<Hit> knn(final float[] vector, final int k, final int efSearch) {
         final ObjectNode knn = JSON.createObjectNode().put("k", k);
         knn.set("vector", floats(vector));
-        widen(knn, k, EF_SEARCH);
+        widen(knn, k, efSearch);
         return search(vectorQuery("knn", knn, k));
     }
 
