@@ -1,14 +1,17 @@
 package dev.mlbatch.stack;
 
+import dev.mlbatch.stack.ml.BatchJobCanceller;
 import dev.mlbatch.stack.ml.ConnectorSetup;
 import dev.mlbatch.stack.ml.JobsTable;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
 
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code mlbatch stack up|down|status}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]}.
- * Exit codes: 0 ok, 2 usage, 3 stack not (fully) up, 1 failure.
+ * {@code mlbatch stack up|down|status}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]},
+ * {@code mlbatch jobs cancel TASK|--all}.
+ * Exit codes: 0 ok, 2 usage (64 for {@code jobs cancel}), 3 stack not (fully) up, 1 failure.
  */
 public final class StackMain {
 
@@ -25,7 +28,7 @@ public final class StackMain {
 
     public static int run(StackHome home, String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: StackMain stack up|down|status|down-after-tests <build> | setup | jobs [--watch]");
+            err.println("usage: StackMain stack up|down|status|down-after-tests <build> | setup | jobs [--watch] | jobs cancel TASK|--all");
             return 2;
         }
         StackLauncher launcher = new StackLauncher(home);
@@ -71,10 +74,23 @@ public final class StackMain {
                     return 0;
                 }
                 case "jobs" -> {
+                    BatchJobCanceller.Request cancel = null;
+                    if (args.length > 1 && args[1].equals("cancel")) {
+                        try {
+                            cancel = BatchJobCanceller.parse(Arrays.asList(args).subList(2, args.length));
+                        } catch (BatchJobCanceller.UsageException e) {
+                            err.println(e.getMessage());
+                            err.println(BatchJobCanceller.USAGE);
+                            return 64;
+                        }
+                    }
                     StackEnv env = StackEnv.read(launcher.home().envFile()).orElse(null);
                     if (env == null) {
                         err.println("mlbatch jobs: the stack is not up; run `mlbatch stack up` first");
                         return 3;
+                    }
+                    if (cancel != null) {
+                        return new BatchJobCanceller(new OpenSearchHttp(env.get(StackEnv.OPENSEARCH_URL))).run(cancel, out);
                     }
                     JobsTable table = new JobsTable(env);
                     boolean watch = Arrays.asList(args).contains("--watch");
