@@ -48,8 +48,17 @@ public final class BatchJobCanceller {
         this.os = os;
     }
 
-    /** Parses the arguments after {@code cancel}: exactly one task id or {@code --all}. */
+    /** ML Commons task ids are 20 base64url characters, so one may start with '-'. */
+    private static final java.util.regex.Pattern TASK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{20}");
+
+    /**
+     * Parses the arguments after {@code cancel}: exactly one task id or {@code --all}. An argument starting with
+     * '-' is an option unless it has the shape of a task id or follows {@code --}.
+     */
     public static Request parse(List<String> args) {
+        if (args.size() == 2 && args.get(0).equals("--") && !args.get(1).isBlank()) {
+            return new Request(args.get(1));
+        }
         if (args.isEmpty()) {
             throw new UsageException("mlbatch jobs cancel: missing TASK (a task id from `mlbatch jobs`) or --all");
         }
@@ -60,7 +69,7 @@ public final class BatchJobCanceller {
         if (arg.equals("--all")) {
             return new Request(null);
         }
-        if (arg.startsWith("-") || arg.isBlank()) {
+        if (arg.isBlank() || arg.startsWith("-") && !TASK_ID.matcher(arg).matches()) {
             throw new UsageException("mlbatch jobs cancel: unknown option " + arg);
         }
         return new Request(arg);

@@ -23,6 +23,9 @@ class BatchJobCancellerTest {
     void oneTaskOrAll() {
         assertEquals("qTEDO6IBxDsFiJyqJIaJ", BatchJobCanceller.parse(List.of("qTEDO6IBxDsFiJyqJIaJ")).taskId());
         assertTrue(BatchJobCanceller.parse(List.of("--all")).all());
+        // Real ids from the local node: base64url, so they can start with '-'.
+        assertEquals("-DdqTqIBLy8FroL6jY9b", BatchJobCanceller.parse(List.of("-DdqTqIBLy8FroL6jY9b")).taskId());
+        assertEquals("-x", BatchJobCanceller.parse(List.of("--", "-x")).taskId());
     }
 
     @Test
