@@ -217,6 +217,20 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aSecretsManagerReferenceIsNamedAsOneTheLocalRuntimeCannotResolve() throws Exception {
+        final String message = startupError("""
+                p:
+                  source:
+                    counting: { count: 1 }
+                  sink:
+                    - collecting: { name: "${{aws_secrets:openai:api_key}}" }
+                """, Map.of());
+        assertTrue(message.startsWith("bad.yaml, pipeline 'p', plugin 'collecting', key 'name': "), message);
+        assertTrue(message.contains("unsupported value reference '${{aws_secrets:openai:api_key}}': the local runtime resolves only ${{env:NAME}}"),
+                message);
+    }
+
+    @Test
     void singleBraceEnvironmentReferenceIsRefusedWithDataPreppersSyntax() throws Exception {
         final String message = startupError("""
                 p:

@@ -50,7 +50,7 @@ class PublishedPipelinesTest {
     private static final Path PIPELINES = Path.of("..", "pipelines");
     private static final Path EXAMPLES = Path.of("..", "examples");
     private static final List<String> SETS = List.of("osi", "local");
-    private static final List<String> PROVIDERS = List.of("sagemaker", "bedrock");
+    private static final List<String> PROVIDERS = List.of("sagemaker", "bedrock", "openai", "cohere");
     private static final List<String> STAGE_FILES = List.of("1-prepare.yaml", "2-trigger.yaml", "3-ingest.yaml");
     private static final List<String> STAGE_NAMES = List.of("prepare", "trigger", "ingest");
     /** The keys the local stack writes into its env file (local-stack/README.md, StackEnv). */
@@ -58,7 +58,9 @@ class PublishedPipelinesTest {
             "MLBATCH_GATEWAY_URL", "MLBATCH_S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "MLBATCH_S3_BUCKET",
             "MLBATCH_MODEL_SERVICE_URL", "MLBATCH_SAGEMAKER_URL", "MLBATCH_BEDROCK_URL", "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION", "MLBATCH_SAGEMAKER_BATCH_MODEL_ID",
-            "MLBATCH_BEDROCK_BATCH_MODEL_ID", "MLBATCH_SAGEMAKER_REALTIME_MODEL_ID", "MLBATCH_BEDROCK_REALTIME_MODEL_ID");
+            "MLBATCH_BEDROCK_BATCH_MODEL_ID", "MLBATCH_SAGEMAKER_REALTIME_MODEL_ID", "MLBATCH_BEDROCK_REALTIME_MODEL_ID",
+            "MLBATCH_OPENAI_URL", "MLBATCH_OPENAI_API_KEY", "MLBATCH_OPENAI_BATCH_MODEL_ID",
+            "MLBATCH_COHERE_URL", "MLBATCH_COHERE_API_KEY", "MLBATCH_COHERE_BATCH_MODEL_ID");
     private static final String LOCAL_BUCKET = "local-test-bucket";
     private static final Pattern PLACEHOLDER = Pattern.compile("<your-[a-z0-9-]+>");
     private static final Pattern FIELD_REFERENCE = Pattern.compile("^\\$\\{/([A-Za-z0-9_.@]+)}$");
@@ -133,7 +135,8 @@ class PublishedPipelinesTest {
             final String text = Files.readString(file);
             // Parsing with no environment at all fails on any ${{env:...}} reference.
             parse(file, new HashSet<>());
-            for (final String local : List.of("127.0.0.1", "localhost", "${{", "MLBATCH_")) {
+            // ${{aws_secrets:...}} is how OSI reads a secret (the providers' API keys); ${{env:...}} is local only.
+            for (final String local : List.of("127.0.0.1", "localhost", "${{env:", "MLBATCH_")) {
                 assertFalse(text.contains(local), file + " contains the local value '" + local + "'");
             }
             final Matcher matcher = PLACEHOLDER.matcher(text);
@@ -142,7 +145,9 @@ class PublishedPipelinesTest {
             }
         }
         assertTrue(placeholders.containsAll(List.of("<your-bucket>", "<your-region>", "<your-account-id>",
-                "<your-domain-endpoint>", "<your-sagemaker-batch-model-id>", "<your-bedrock-batch-model-id>")), placeholders.toString());
+                "<your-domain-endpoint>", "<your-sagemaker-batch-model-id>", "<your-bedrock-batch-model-id>",
+                "<your-openai-batch-model-id>", "<your-cohere-batch-model-id>", "<your-openai-secret-arn>",
+                "<your-cohere-secret-arn>")), placeholders.toString());
         for (final String placeholder : placeholders) {
             assertTrue(readme.contains(placeholder), "pipelines/README.md does not explain " + placeholder);
         }
@@ -156,7 +161,8 @@ class PublishedPipelinesTest {
             assertFalse(PLACEHOLDER.matcher(Files.readString(file)).find(), file + " still holds an OSI placeholder");
         }
         assertTrue(used.containsAll(List.of("MLBATCH_S3_BUCKET", "AWS_REGION", "MLBATCH_GATEWAY_URL",
-                "MLBATCH_SAGEMAKER_BATCH_MODEL_ID", "MLBATCH_BEDROCK_BATCH_MODEL_ID")), used.toString());
+                "MLBATCH_SAGEMAKER_BATCH_MODEL_ID", "MLBATCH_BEDROCK_BATCH_MODEL_ID", "MLBATCH_OPENAI_BATCH_MODEL_ID",
+                "MLBATCH_COHERE_BATCH_MODEL_ID", "MLBATCH_OPENAI_API_KEY", "MLBATCH_COHERE_API_KEY")), used.toString());
         final Set<String> unknown = new TreeSet<>(used);
         unknown.removeAll(STACK_ENV_KEYS);
         // The index to fill is the one key whoever runs the stages sets (the demo: wordnet-<provider>; mlbatch index).
@@ -270,13 +276,47 @@ class PublishedPipelinesTest {
     }
 
     @Test
+    void openAiAndCohereInputLinesCarryOnlyTheirRequestKeysAndTheDocumentIsIndexedSeparately() {
+        final Map<String, List<String>> lineKeys = Map.of("openai", List.of("custom_id", "method", "url", "body"),
+                "cohere", List.of("id", "text"));
+        final Map<String, String> documentIds = Map.of("openai", "${/custom_id}", "cohere", "${/id}");
+        final Map<String, String> vectors = Map.of("openai", "response/body/data/0/embedding", "cohere", "embeddings/float");
+        for (final String set : SETS) {
+            for (final String provider : List.of("openai", "cohere")) {
+                final String where = set + "/" + provider + ": ";
+                final Stages stages = stages(set, provider);
+                assertEquals(lineKeys.get(provider), stages.inputFileSink().includeKeys(), where + "input line keys");
+                final String keptId = documentIds.get(provider).replaceAll("[${}/]", "");
+                final List<Map<String, Object>> idEntries = stages.prepare().processors().stream()
+                        .filter(p -> p.name().equals("add_entries"))
+                        .flatMap(p -> ((List<?>) p.settings().get("entries")).stream().map(PublishedPipelinesTest::map))
+                        .filter(e -> keptId.equals(e.get("key"))).toList();
+                assertEquals(1, idEntries.size(), where + "one add_entries entry writes " + keptId);
+                assertEquals("${/_id}", idEntries.get(0).get("format"), where + keptId + " must be the _id, as a string");
+                assertEquals(documentIds.get(provider), openSearchSinks(stages.ingest()).get(0).plugin().settings().get("document_id"),
+                        where + "ingest document id");
+                assertEquals("${/_id}", openSearchSinks(stages.prepare()).get(0).plugin().settings().get("document_id"),
+                        where + "prepare document id");
+                assertEquals("text_embedding", copies(stages.ingest()).get(vectors.get(provider)), where + "the vector must become text_embedding");
+            }
+        }
+    }
+
+    @Test
     void documentsNeverCarryTheIdTheyAreAddressedByAndUseTheExampleTemplate() throws IOException {
         final JsonNode template384 = JSON.readTree(EXAMPLES.resolve("index-template.json").toFile());
         final JsonNode templateTitan = JSON.readTree(EXAMPLES.resolve("index-template-titan-v2.json").toFile());
+        final JsonNode templateOpenAi = JSON.readTree(EXAMPLES.resolve("index-template-openai.json").toFile());
         for (final String set : SETS) {
             for (final String provider : PROVIDERS) {
                 final Stages stages = stages(set, provider);
-                final JsonNode expected = set.equals("osi") && provider.equals("bedrock") ? templateTitan : template384;
+                // Locally every provider answers with all-MiniLM-L6-v2 (384); on the real services each model has its own size.
+                final JsonNode expected = set.equals("local") ? template384
+                        : switch (provider) {
+                            case "bedrock", "cohere" -> templateTitan;
+                            case "openai" -> templateOpenAi;
+                            default -> template384;
+                        };
                 final String vectorField = copies(stages.ingest()).values().iterator().next().replaceFirst("^/", "");
                 assertEquals("knn_vector", expected.at("/template/mappings/properties/" + vectorField + "/type").asText(),
                         set + "/" + provider + ": the ingest stage writes '" + vectorField + "', which the template does not map as knn_vector");
@@ -387,7 +427,7 @@ class PublishedPipelinesTest {
                 case "MLBATCH_GATEWAY_URL" -> "http://127.0.0.1:9201";
                 default -> "placeholder-" + name.toLowerCase();
             });
-        });
+        }, (prefix, name) -> !local && prefix.equals("aws_secrets") ? Optional.of("secret-" + name) : Optional.empty());
         return new PipelinesParser(resolver).parse(fileOrDirectory);
     }
 

@@ -2,6 +2,7 @@ package dev.mlbatch.runtime.config;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,9 +26,17 @@ public final class ValueReferenceResolver {
     private static final Pattern ATTEMPT_START = Pattern.compile("\\$\\{|\\{\\{");
 
     private final Function<String, Optional<String>> environment;
+    /** Other prefixes ({@code aws_secrets}, ...), by prefix and key; the local runtime itself resolves none. */
+    private final BiFunction<String, String, Optional<String>> otherSources;
 
     public ValueReferenceResolver(final Function<String, Optional<String>> environment) {
+        this(environment, (prefix, name) -> Optional.empty());
+    }
+
+    public ValueReferenceResolver(final Function<String, Optional<String>> environment,
+                                  final BiFunction<String, String, Optional<String>> otherSources) {
         this.environment = environment;
+        this.otherSources = otherSources;
     }
 
     public static ValueReferenceResolver of(final Map<String, String> values) {
@@ -44,13 +53,15 @@ public final class ValueReferenceResolver {
             checkedUpTo = matcher.end();
             final String prefix = matcher.group(1);
             final String name = matcher.group(2);
-            if (!prefix.equals("env")) {
-                throw new IllegalArgumentException("unsupported value reference '" + matcher.group()
-                        + "': the local runtime resolves only ${{env:NAME}}");
+            final String value;
+            if (prefix.equals("env")) {
+                value = environment.apply(name).orElseThrow(() -> new IllegalArgumentException(
+                        "environment variable '" + name + "' referenced by " + matcher.group() + " is not set"
+                                + " (nor in the env file, e.g. .mlbatch/stack.env)"));
+            } else {
+                value = otherSources.apply(prefix, name).orElseThrow(() -> new IllegalArgumentException(
+                        "unsupported value reference '" + matcher.group() + "': the local runtime resolves only ${{env:NAME}}"));
             }
-            final String value = environment.apply(name).orElseThrow(() -> new IllegalArgumentException(
-                    "environment variable '" + name + "' referenced by " + matcher.group() + " is not set"
-                            + " (nor in the env file, e.g. .mlbatch/stack.env)"));
             matcher.appendReplacement(result, Matcher.quoteReplacement(value));
         }
         rejectNearMisses(text.substring(checkedUpTo));
