@@ -5,7 +5,10 @@ import dev.mlbatch.plugins.mlinference.batch.BatchJobCoordinator;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
 import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
 import dev.mlbatch.plugins.mlinference.batch.CoordinatorRunner;
+import dev.mlbatch.plugins.mlinference.batch.CohereDatasets;
 import dev.mlbatch.plugins.mlinference.batch.FailureClassifier;
+import dev.mlbatch.plugins.mlinference.batch.HostedBatchApi;
+import dev.mlbatch.plugins.mlinference.batch.OpenAiBatchFiles;
 import dev.mlbatch.plugins.mlinference.batch.InputFiles;
 import dev.mlbatch.plugins.mlinference.batch.InputScreener;
 import dev.mlbatch.plugins.mlinference.batch.JobRepair;
@@ -19,9 +22,11 @@ import dev.mlbatch.plugins.mlinference.batch.ManifestWriter;
 import dev.mlbatch.plugins.mlinference.batch.SlotsHeldElsewhereReport;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClientFactory;
+import dev.mlbatch.plugins.mlinference.client.ProviderApiClient;
 import dev.mlbatch.plugins.mlinference.client.S3ClientFactory;
 import dev.mlbatch.plugins.mlinference.config.ActionType;
 import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
+import dev.mlbatch.plugins.mlinference.config.ProviderApiOptions;
 import dev.mlbatch.plugins.mlinference.config.ServiceName;
 import dev.mlbatch.plugins.mlinference.dlq.DeadLetterFile;
 import dev.mlbatch.plugins.mlinference.dlq.DeadLetterStore;
@@ -135,9 +140,10 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
                 InputFiles.S3Location.parse(config.getRejectedPath()));
         final RecordScreen screen = new RecordScreen(config.getServiceName(), config.getRecordTextPath(), config.getMaxTextLength(), mapper);
         final InputScreener screener = config.isCheckInputObjects() ? new InputScreener(files, screen) : InputScreener.none();
-        final JobRepair repair = new JobRepair(files, screen, namer, requests, config.getMaxJobAttempts(), mapper, clock);
+        final HostedBatchApi hosted = hostedBatchApi(config, s3, mapper);
+        final JobRepair repair = new JobRepair(files, screen, namer, requests, config.getMaxJobAttempts(), mapper, clock, hosted);
         final BatchJobSubmitter submitter = new BatchJobSubmitter(client, config.getModelId(), config.getServiceName(), requests,
-                manifestWriter, namer, new FailureClassifier(), ledger, clock);
+                manifestWriter, namer, new FailureClassifier(), ledger, clock, hosted);
         final BatchJobCoordinator coordinator = new BatchJobCoordinator(
                 new BatchJobCoordinator.Settings(config.getServiceName(), config.isTrackJobs(), config.getMaxConcurrentJobs(),
                         config.getMaxBatchSize(), config.getBatchWait(), config.getJobPollInterval(), config.getRetryInterval(),
@@ -148,6 +154,20 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
                 client.authenticationDescription(), config.getMaxConcurrentJobs() > 0
                         ? "at most " + config.getMaxConcurrentJobs() + " concurrent job(s)" : "no concurrency limit of our own");
         return new CoordinatorRunner.Started(coordinator, resources);
+    }
+
+    /** OpenAI / Cohere: the provider's own API for uploads and outputs (config validation made sure the key is set). */
+    private static HostedBatchApi hostedBatchApi(final MLProcessorConfig config, final S3Client s3, final ObjectMapper mapper) {
+        final ServiceName service = config.getServiceName();
+        if (!service.isHostedApi()) {
+            return null;
+        }
+        final ProviderApiOptions options = config.getProviderApi();
+        final ProviderApiClient api = new ProviderApiClient(service == ServiceName.OPENAI ? "OpenAI" : "Cohere", options.endpoint(service),
+                options.getApiKey(), config.getRequestTimeout(), mapper);
+        LOG.info("ml_inference: input objects are uploaded to, and outputs copied from, the {}", api.describe());
+        return service == ServiceName.OPENAI ? new OpenAiBatchFiles(api, s3, mapper, config.getOutputPath())
+                : new CohereDatasets(api, s3, mapper, config.getOutputPath(), options.getValidationTimeout());
     }
 
     /** One ledger per pipeline and work definition (service, model, output path), so a config change of those starts afresh. */

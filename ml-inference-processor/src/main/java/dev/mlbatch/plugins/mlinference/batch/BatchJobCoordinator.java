@@ -456,11 +456,18 @@ public final class BatchJobCoordinator implements AutoCloseable {
         if (status.isSuccessful()) {
             Optional<JobRepair.Plan> leftOver;
             try {
-                leftOver = settings.service() == ServiceName.BEDROCK ? repair.afterCompletion(record, status) : Optional.empty();
+                // Bedrock: a partial job; OpenAI / Cohere: their outputs are copied into S3 here, before the job counts as done.
+                leftOver = settings.service() != ServiceName.SAGEMAKER ? repair.afterCompletion(record, status) : Optional.empty();
             } catch (final RuntimeException e) {
                 // Without reading the output we cannot say every record has its vector: read it again at the next poll.
                 if (++item.repairFailures < MAX_REPAIR_TRIES) {
                     LOG.warn("Job {} ended {}, but its output could not be checked ({}); checking again", record.jobName(), status.state(), e.toString());
+                    return;
+                }
+                if (settings.service().isHostedApi()) {
+                    // Without the S3 copy nothing downstream can read the vectors: the job's records are not done.
+                    deadLetter(item, 502, "job " + record.jobName() + " ended " + status.state() + ", but its outputs could not be copied into S3 "
+                            + MAX_REPAIR_TRIES + " times: " + e.getMessage(), status.state());
                     return;
                 }
                 LOG.error("Job {} ended {}; its output could not be checked {} times ({}): records it may have left out are not followed up",

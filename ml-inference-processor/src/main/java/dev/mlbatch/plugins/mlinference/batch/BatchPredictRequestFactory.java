@@ -48,8 +48,38 @@ public final class BatchPredictRequestFactory {
         return body;
     }
 
+    /**
+     * OpenAI: one batch over the uploaded file. {@code metadata} carries the job name (so the task is found by
+     * {@code remote_job.metadata.job_name}) and the input object; the connector passes it on as {@code ${parameters.metadata}}.
+     * {@code endpoint} is {@code /v1/embeddings} unless {@code parameters} sets another.
+     */
+    public ObjectNode openAi(final String inputFileId, final String jobName, final InputObject input) {
+        final ObjectNode body = mapper.createObjectNode();
+        final ObjectNode parameters = body.putObject("parameters");
+        parameters.put("input_file_id", inputFileId);
+        parameters.put("endpoint", "/v1/embeddings");
+        parameters.putObject("metadata").put("job_name", jobName).put("input_uri", input.s3Uri());
+        mergeExtras(parameters);
+        return body;
+    }
+
+    /** Cohere: one embed job over the validated dataset, named after the job (found by {@code remote_job.name}). */
+    public ObjectNode cohere(final String datasetId, final String jobName) {
+        final ObjectNode body = mapper.createObjectNode();
+        final ObjectNode parameters = body.putObject("parameters");
+        parameters.put("dataset_id", datasetId);
+        parameters.put("name", jobName);
+        mergeExtras(parameters);
+        return body;
+    }
+
     public String sageMakerOutputUri(final String jobName) {
         return outputPath + (outputPath.endsWith("/") ? "" : "/") + jobName;
+    }
+
+    /** OpenAI / Cohere: where the processor copies a job's outputs, {@code <output_path>/<job name>/<file>}. */
+    public String hostedOutputUri(final String jobName, final String fileName) {
+        return outputPath + (outputPath.endsWith("/") ? "" : "/") + jobName + "/" + fileName;
     }
 
     public String bedrockOutputUri() {

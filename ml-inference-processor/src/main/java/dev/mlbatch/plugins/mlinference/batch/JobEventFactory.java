@@ -62,11 +62,26 @@ public final class JobEventFactory {
         if (service == ServiceName.SAGEMAKER) {
             return requests.sageMakerOutputUri(record.jobName());
         }
+        // OpenAI / Cohere: the S3 copy the processor made of the provider's outputs.
+        if (service == ServiceName.OPENAI) {
+            return requests.hostedOutputUri(record.jobName(), OpenAiBatchFiles.OUTPUT_FILE);
+        }
+        if (service == ServiceName.COHERE) {
+            return requests.hostedOutputUri(record.jobName(), CohereDatasets.OUTPUT_FILE);
+        }
         return requests.bedrockJobOutputUri(remoteJob.path("jobArn").asText(""));
     }
 
     private static Map<String, Object> recordCounts(final JsonNode remoteJob) {
         final Map<String, Object> counts = new LinkedHashMap<>();
+        // OpenAI's batch object counts requests: {total, completed, failed}.
+        final JsonNode requestCounts = remoteJob.path("request_counts");
+        if (requestCounts.isObject() && requestCounts.path("total").canConvertToLong()) {
+            counts.put("total", requestCounts.path("total").asLong());
+            counts.put("success", requestCounts.path("completed").asLong());
+            counts.put("error", requestCounts.path("failed").asLong());
+            return counts;
+        }
         for (final String field : new String[]{"totalRecordCount", "processedRecordCount", "successRecordCount", "errorRecordCount"}) {
             final JsonNode value = remoteJob.path(field);
             if (value.canConvertToLong() || (value.isTextual() && value.asText().matches("\\d+"))) {

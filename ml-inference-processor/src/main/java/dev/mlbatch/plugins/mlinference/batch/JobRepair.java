@@ -65,9 +65,17 @@ public class JobRepair {
     private final int maxFollowUps;
     private final ObjectMapper mapper;
     private final Clock clock;
+    /** OpenAI / Cohere: copies the outputs into S3 and says how each record fared; null for SageMaker and Bedrock. */
+    private final HostedBatchApi hosted;
 
     public JobRepair(final InputFiles files, final RecordScreen screen, final JobNamer namer, final BatchPredictRequestFactory requests,
                      final int maxFollowUps, final ObjectMapper mapper, final Clock clock) {
+        this(files, screen, namer, requests, maxFollowUps, mapper, clock, null);
+    }
+
+    public JobRepair(final InputFiles files, final RecordScreen screen, final JobNamer namer, final BatchPredictRequestFactory requests,
+                     final int maxFollowUps, final ObjectMapper mapper, final Clock clock, final HostedBatchApi hosted) {
+        this.hosted = hosted;
         this.files = files;
         this.screen = screen;
         this.namer = namer;
@@ -103,6 +111,10 @@ public class JobRepair {
      * outputs were deleted since, so the job must run again rather than count as done.
      */
     public boolean outputGone(final JobRecord record, final TaskStatus status, final ServiceName service) {
+        if (service.isHostedApi()) {
+            // The S3 copy is made again from the provider's outputs whenever the job is seen completed.
+            return false;
+        }
         final String uri = service == ServiceName.SAGEMAKER ? requests.sageMakerOutputUri(record.jobName())
                 : requests.bedrockJobOutputUri(status.remoteJob().path("jobArn").asText(""));
         return !files.hasObjects(InputFiles.S3Location.parse(uri));
@@ -189,6 +201,9 @@ public class JobRepair {
      * @return empty when every record has its output; else the follow-up and the records given up on
      */
     public Optional<Plan> afterCompletion(final JobRecord record, final TaskStatus status) {
+        if (hosted != null) {
+            return afterHostedCompletion(record, hosted.copyOutputs(record, status));
+        }
         final String outputUri = requests.bedrockJobOutputUri(status.remoteJob().path("jobArn").asText(""));
         final InputFiles.S3Location output = InputFiles.S3Location.parse(outputUri);
         final boolean partial = status.providerStatus().map("PartiallyCompleted"::equalsIgnoreCase).orElse(false);
@@ -242,6 +257,75 @@ public class JobRepair {
         final JobRecord next = derived(record, List.of(copy), retry.size(), true, "follow-up of " + record.jobName() + ": " + counts);
         return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName(),
                 missing, failedOrRefused));
+    }
+
+    /**
+     * Compares an OpenAI / Cohere job's outputs (already copied into S3) with its input, record by record (OpenAI
+     * {@code custom_id}, Cohere {@code id}, else Cohere's echoed text), as for a partially completed Bedrock job.
+     */
+    private Optional<Plan> afterHostedCompletion(final JobRecord record, final HostedBatchApi.CopiedOutputs outputs) {
+        final List<InputRecord> retry = new ArrayList<>();
+        final List<DeadRecord> dead = new ArrayList<>();
+        int total = 0;
+        int missing = 0;
+        InputObject retryFrom = null;
+        for (final InputObject input : record.inputs()) {
+            for (final InputRecord inputRecord : read(input)) {
+                total++;
+                final HostedBatchApi.RecordOutcome outcome = hostedOutcome(outputs, inputRecord);
+                if (outcome != null && outcome.succeeded()) {
+                    continue;
+                }
+                if (outcome == null) {
+                    missing++;
+                    retry.add(inputRecord);
+                    retryFrom = input;
+                } else if (outcome.status() >= 400 && outcome.status() < 500 && outcome.status() != 408 && outcome.status() != 429) {
+                    dead.add(new DeadRecord(input, inputRecord, outcome.status(), "job " + record.jobName() + ": " + hosted.providerName()
+                            + " could not embed this record: " + outcome.message()));
+                } else {
+                    retry.add(inputRecord);
+                    retryFrom = input;
+                }
+            }
+        }
+        if (retry.isEmpty() && dead.isEmpty()) {
+            return Optional.empty();
+        }
+        final String counts = missing + " of " + total + " record(s) without output, " + (retry.size() - missing)
+                + " failed on the provider's side, " + dead.size() + " refused";
+        final int failedOrRefused = retry.size() - missing + dead.size();
+        if (retry.isEmpty()) {
+            return Optional.of(new Plan(List.of(), dead, counts, missing, failedOrRefused));
+        }
+        if (record.followUps() >= maxFollowUps) {
+            final String why = "job " + record.jobName() + " left this record out after " + record.followUps() + " follow-up job(s)";
+            for (final InputRecord inputRecord : retry) {
+                dead.add(new DeadRecord(retryFrom, inputRecord, 500, why));
+            }
+            return Optional.of(new Plan(List.of(), dead, counts + "; no follow-up left (max_job_attempts)", missing, failedOrRefused));
+        }
+        final InputObject copy = files.writeStaged(retryFrom, JobNamer.shortHash(record.workKey() + "/follow-up"), retry);
+        final JobRecord next = derived(record, List.of(copy), retry.size(), true, "follow-up of " + record.jobName() + ": " + counts);
+        return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName(),
+                missing, failedOrRefused));
+    }
+
+    private HostedBatchApi.RecordOutcome hostedOutcome(final HostedBatchApi.CopiedOutputs outputs, final InputRecord inputRecord) {
+        final JsonNode node;
+        try {
+            node = mapper.readTree(inputRecord.text());
+        } catch (final IOException e) {
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        final Optional<String> id = hosted.recordId(node);
+        if (id.isPresent() && outputs.byId().containsKey(id.get())) {
+            return outputs.byId().get(id.get());
+        }
+        return hosted.recordText(node).map(outputs.byText()::get).orElse(null);
     }
 
     private boolean manifestShowsErrors(final InputFiles.S3Location output) {

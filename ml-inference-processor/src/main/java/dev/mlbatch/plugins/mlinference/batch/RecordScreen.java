@@ -45,6 +45,10 @@ public final class RecordScreen {
         if (service == ServiceName.BEDROCK && !node.path("modelInput").isObject()) {
             return Optional.of("the record has no modelInput object");
         }
+        if (service == ServiceName.OPENAI && !node.path("custom_id").isTextual()) {
+            // OpenAI matches each output line to its request by custom_id; without one a vector could not be placed.
+            return Optional.of("the record has no custom_id string");
+        }
         final JsonNode text = node.at(textPath);
         if (text.isMissingNode() || text.isNull()) {
             return Optional.of("text is missing at " + textPathName);

@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@link RequestAuthenticator} (SigV4, basic auth, or none). Non-2xx answers become
  * {@link MlCommonsException}s carrying the status and the OpenSearch error type and reason.
  */
-public class MlCommonsClient implements AutoCloseable {
+public class MlCommonsClient implements BatchJobService {
     private static final int MAX_REASON_CHARS = 2000;
 
     private final URI host;
@@ -45,6 +45,7 @@ public class MlCommonsClient implements AutoCloseable {
         this.mapper = mapper;
     }
 
+    @Override
     public BatchPredictResponse batchPredict(final String modelId, final JsonNode body) throws MlCommonsException {
         final JsonNode answer = call(SdkHttpMethod.POST, modelPath(modelId, "_batch_predict"), body);
         if (!answer.hasNonNull("task_id")) {
@@ -60,6 +61,7 @@ public class MlCommonsClient implements AutoCloseable {
         return call(SdkHttpMethod.POST, modelPath(modelId, "_predict"), body);
     }
 
+    @Override
     public TaskStatus getTask(final String taskId) throws MlCommonsException {
         return TaskStatus.fromTaskDocument(taskId, call(SdkHttpMethod.GET, "/_plugins/_ml/tasks/" + encode(taskId), null));
     }
@@ -69,6 +71,7 @@ public class MlCommonsClient implements AutoCloseable {
      * once ML Commons has refreshed the task, and at the end of SageMaker's TransformJobArn right away.
      * Returns the newest match.
      */
+    @Override
     public Optional<String> findTaskByJobName(final String modelId, final String jobName) throws MlCommonsException {
         final ObjectNode query = mapper.createObjectNode();
         query.put("size", 10);
@@ -80,6 +83,9 @@ public class MlCommonsClient implements AutoCloseable {
         should.addObject().putObject("term").put("remote_job.TransformJobName", jobName);
         should.addObject().putObject("term").put("remote_job.jobName", jobName);
         should.addObject().putObject("term").put("remote_job", jobName);
+        // OpenAI keeps the name in the batch's metadata, Cohere in the embed job's name.
+        should.addObject().putObject("term").put("remote_job.metadata.job_name", jobName);
+        should.addObject().putObject("term").put("remote_job.name", jobName);
         should.addObject().putObject("wildcard").put("remote_job.TransformJobArn", "*/" + jobName);
         names.put("minimum_should_match", 1);
         query.putArray("sort").addObject().putObject("create_time").put("order", "desc");
@@ -87,6 +93,26 @@ public class MlCommonsClient implements AutoCloseable {
         for (final JsonNode hit : answer.path("hits").path("hits")) {
             // Verify on our side too: a flat_object term can match a value in another field.
             if (mentionsJobName(hit.path("_source").path("remote_job"), jobName)) {
+                return Optional.of(hit.get("_id").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Finds the batch task whose remote_job holds the provider's job id in {@code field} ({@code id} for OpenAI,
+     * {@code job_id} for Cohere): for a job the provider knows by name before ML Commons refreshed the task's name.
+     */
+    public Optional<String> findTaskByRemoteId(final String modelId, final String field, final String remoteId) throws MlCommonsException {
+        final ObjectNode query = mapper.createObjectNode();
+        query.put("size", 10);
+        final ArrayNode filter = query.putObject("query").putObject("bool").putArray("filter");
+        filter.addObject().putObject("term").put("task_type", "BATCH_PREDICTION");
+        filter.addObject().putObject("term").put("model_id", modelId);
+        filter.addObject().putObject("term").put("remote_job." + field, remoteId);
+        query.putArray("sort").addObject().putObject("create_time").put("order", "desc");
+        for (final JsonNode hit : call(SdkHttpMethod.POST, "/_plugins/_ml/tasks/_search", query).path("hits").path("hits")) {
+            if (remoteId.equals(hit.path("_source").path("remote_job").path(field).asText(null))) {
                 return Optional.of(hit.get("_id").asText());
             }
         }
@@ -115,10 +141,13 @@ public class MlCommonsClient implements AutoCloseable {
     }
 
     private static boolean mentionsJobName(final JsonNode remoteJob, final String jobName) {
-        for (final String field : new String[]{"TransformJobName", "jobName"}) {
+        for (final String field : new String[]{"TransformJobName", "jobName", "name"}) {
             if (jobName.equals(remoteJob.path(field).asText(null))) {
                 return true;
             }
+        }
+        if (jobName.equals(remoteJob.path("metadata").path("job_name").asText(null))) {
+            return true;
         }
         final String arn = remoteJob.path("TransformJobArn").asText("");
         return arn.endsWith("/" + jobName);
@@ -215,6 +244,16 @@ public class MlCommonsClient implements AutoCloseable {
 
     public String authenticationDescription() {
         return authenticator.describe();
+    }
+
+    @Override
+    public String serviceLabel() {
+        return "ML Commons";
+    }
+
+    @Override
+    public String describe() {
+        return "ML Commons at " + host + ", " + authenticator.describe();
     }
 
     @Override

@@ -52,6 +52,17 @@ public record TaskStatus(String taskId, String state, JsonNode remoteJob, String
                 return Optional.of(remoteJob.get(field).asText());
             }
         }
+        // OpenAI: a failed batch lists why in errors.data[] (e.g. a validation error naming the line).
+        final StringBuilder openAiErrors = new StringBuilder();
+        for (final JsonNode item : remoteJob.path("errors").path("data")) {
+            if (item.hasNonNull("message")) {
+                openAiErrors.append(openAiErrors.length() == 0 ? "" : "; ").append(item.get("message").asText())
+                        .append(item.hasNonNull("line") ? " (line " + item.get("line").asText() + ")" : "");
+            }
+        }
+        if (openAiErrors.length() > 0) {
+            return Optional.of(openAiErrors.toString());
+        }
         return Optional.ofNullable(error);
     }
 

@@ -40,7 +40,9 @@ public class MLProcessorConfig {
     /** Parameter names the processor itself fills per service; `parameters` may not override them. */
     static final Map<ServiceName, Set<String>> RESERVED_PARAMETERS = Map.of(
             ServiceName.SAGEMAKER, Set.of("TransformJobName", "TransformInput", "TransformOutput"),
-            ServiceName.BEDROCK, Set.of("jobName", "inputDataConfig", "outputDataConfig"));
+            ServiceName.BEDROCK, Set.of("jobName", "inputDataConfig", "outputDataConfig"),
+            ServiceName.OPENAI, Set.of("input_file_id", "metadata"),
+            ServiceName.COHERE, Set.of("dataset_id", "name"));
 
     @JsonProperty("host")
     private String host;
@@ -161,6 +163,11 @@ public class MLProcessorConfig {
 
     @JsonProperty("rejected_path")
     private String rejectedPath;
+
+    /** ours: OpenAI's / Cohere's own API, for the upload before the job and the outputs after it. */
+    @JsonProperty("provider_api")
+    @Valid
+    private ProviderApiOptions providerApi;
 
     public String getHost() {
         return host;
@@ -287,7 +294,14 @@ public class MLProcessorConfig {
         if (recordTextPath != null) {
             return recordTextPath;
         }
+        if (serviceName == ServiceName.OPENAI) {
+            return "/body/input";
+        }
         return serviceName == ServiceName.BEDROCK ? "/modelInput/inputText" : "/text";
+    }
+
+    public ProviderApiOptions getProviderApi() {
+        return providerApi;
     }
 
     public int getMaxTextLength() {
@@ -419,13 +433,23 @@ public class MLProcessorConfig {
         return s3Endpoint == null || isHttpUrl(s3Endpoint);
     }
 
-    @AssertTrue(message = "parameters must not set TransformJobName, TransformInput or TransformOutput (service_name sagemaker) "
-            + "nor jobName, inputDataConfig or outputDataConfig (service_name bedrock): the processor sets those per job")
+    @AssertTrue(message = "provider_api.api_key is required with service_name openai or cohere (batch_predict): the processor uploads "
+            + "each input object to the provider and copies the outputs back to S3 with it")
+    boolean isProviderApiValid() {
+        if (serviceName == null || !serviceName.isHostedApi() || actionType == ActionType.PREDICT) {
+            return true;
+        }
+        return providerApi != null && providerApi.getApiKey() != null && !providerApi.getApiKey().isBlank();
+    }
+
+    @AssertTrue(message = "parameters must not set TransformJobName, TransformInput or TransformOutput (service_name sagemaker), "
+            + "jobName, inputDataConfig or outputDataConfig (bedrock), input_file_id or metadata (openai), "
+            + "nor dataset_id or name (cohere): the processor sets those per job")
     boolean isParametersValid() {
         if (parameters == null || actionType == ActionType.PREDICT) {
             return parameters == null || !parameters.containsKey(inputParameter);
         }
-        return RESERVED_PARAMETERS.get(serviceName).stream().noneMatch(parameters::containsKey);
+        return RESERVED_PARAMETERS.getOrDefault(serviceName, Set.of()).stream().noneMatch(parameters::containsKey);
     }
 
     @AssertTrue(message = "dlq must name exactly one DLQ plugin, and only s3 is supported (dlq.s3 with bucket, key_path_prefix, region, sts_role_arn)")

@@ -9,7 +9,11 @@ import java.util.stream.Collectors;
 /** The provider behind the ML Commons connector; decides the request body and the job grouping. */
 public enum ServiceName {
     SAGEMAKER("sagemaker"),
-    BEDROCK("bedrock");
+    BEDROCK("bedrock"),
+    /** OpenAI Batch API: the input object is uploaded as a file, one batch per object, outputs copied to S3. */
+    OPENAI("openai"),
+    /** Cohere embed jobs: the input object is uploaded as a dataset, one job per object, outputs copied to S3. */
+    COHERE("cohere");
 
     private final String optionValue;
 
@@ -25,6 +29,11 @@ public enum ServiceName {
                 .orElseThrow(() -> new IllegalArgumentException("service_name must be one of "
                         + Arrays.stream(values()).map(ServiceName::optionValue).collect(Collectors.joining(", "))
                         + "; got '" + value + "'"));
+    }
+
+    /** True for the hosted APIs whose input we upload and whose output we copy into S3 ourselves (OpenAI, Cohere). */
+    public boolean isHostedApi() {
+        return this == OPENAI || this == COHERE;
     }
 
     @JsonValue
