@@ -20,6 +20,8 @@ import dev.mlbatch.plugins.mlinference.batch.JobNamer;
 import dev.mlbatch.plugins.mlinference.batch.JobTracker;
 import dev.mlbatch.plugins.mlinference.batch.ManifestWriter;
 import dev.mlbatch.plugins.mlinference.batch.SlotsHeldElsewhereReport;
+import dev.mlbatch.plugins.mlinference.client.BatchJobService;
+import dev.mlbatch.plugins.mlinference.client.BatchJobServiceFactory;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClientFactory;
 import dev.mlbatch.plugins.mlinference.client.ProviderApiClient;
@@ -111,7 +113,8 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
                     () -> startCoordinator(config, awsCredentialsSupplier, ledgerFile, failures, deadLetters, mapper));
         }
         LOG.info("ml_inference ready: {} on model {} at {} ({}){}", config.getActionType().optionValue(), config.getModelId(),
-                config.getHost(), config.isSigningEnabled() ? "SigV4" : config.getUsername() != null ? "basic auth" : "unsigned",
+                config.isBuiltInBedrockModel() && config.getActionType() == ActionType.BATCH_PREDICT
+                        ? "Bedrock " + config.getBedrockEndpoint() + " (built-in model, no ML Commons)" : config.getHost(), config.isSigningEnabled() ? "SigV4" : config.getUsername() != null ? "basic auth" : "unsigned",
                 (config.getDlq() == null ? "; no dlq configured: dead letters go to " : "; dlq ") + deadLetters.describe());
     }
 
@@ -127,8 +130,10 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
             throw new UncheckedIOException("ml_inference: cannot open the job ledger " + ledgerFile.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         resources.add(ledger);
-        final MlCommonsClient client = MlCommonsClientFactory.create(config, supplier, mapper);
-        resources.add(client);
+        final BatchJobService jobs = BatchJobServiceFactory.create(config, supplier, mapper);
+        resources.add(jobs);
+        // Null for a built-in Bedrock model: its jobs go to Bedrock itself.
+        final MlCommonsClient client = jobs instanceof MlCommonsClient ml ? ml : null;
         resources.add(deadLetters);
         final S3Client s3 = S3ClientFactory.create(region(config, supplier), processorCredentials(config, supplier),
                 config.getS3Endpoint(), false);
@@ -142,16 +147,19 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         final InputScreener screener = config.isCheckInputObjects() ? new InputScreener(files, screen) : InputScreener.none();
         final HostedBatchApi hosted = hostedBatchApi(config, s3, mapper);
         final JobRepair repair = new JobRepair(files, screen, namer, requests, config.getMaxJobAttempts(), mapper, clock, hosted);
-        final BatchJobSubmitter submitter = new BatchJobSubmitter(client, config.getModelId(), config.getServiceName(), requests,
-                manifestWriter, namer, new FailureClassifier(), ledger, clock, hosted);
+        final BatchJobSubmitter submitter = client != null
+                ? new BatchJobSubmitter(client, config.getModelId(), config.getServiceName(), requests,
+                        manifestWriter, namer, new FailureClassifier(), ledger, clock, hosted)
+                : new BatchJobSubmitter(jobs, config.getModelId(), config.getServiceName(), requests, manifestWriter, namer,
+                        new FailureClassifier(), ledger, clock);
         final BatchJobCoordinator coordinator = new BatchJobCoordinator(
                 new BatchJobCoordinator.Settings(config.getServiceName(), config.isTrackJobs(), config.getMaxConcurrentJobs(),
                         config.getMaxBatchSize(), config.getBatchWait(), config.getJobPollInterval(), config.getRetryInterval(),
                         config.getRetryTimeWindow(), config.getMaxJobAttempts()),
-                new InputObjectResolver(config.getInputKey()), screener, repair, namer, ledger, submitter, new JobTracker(client),
-                new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
-        LOG.info("ml_inference batch jobs: ledger {}, requests {}, {}", ledger.file().toAbsolutePath(),
-                client.authenticationDescription(), config.getMaxConcurrentJobs() > 0
+                new InputObjectResolver(config.getInputKey()), screener, repair, namer, ledger, submitter, new JobTracker(jobs),
+                client == null ? null : new SlotsHeldElsewhereReport(client, clock), new JobEventFactory(config.getServiceName(), config.getModelId(), requests), failures, metrics, clock);
+        LOG.info("ml_inference batch jobs: ledger {}, requests to {}, {}", ledger.file().toAbsolutePath(),
+                jobs.describe(), config.getMaxConcurrentJobs() > 0
                         ? "at most " + config.getMaxConcurrentJobs() + " concurrent job(s)" : "no concurrency limit of our own");
         return new CoordinatorRunner.Started(coordinator, resources);
     }

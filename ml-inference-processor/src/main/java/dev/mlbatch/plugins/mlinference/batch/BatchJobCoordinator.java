@@ -91,6 +91,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
     private final JobLedger ledger;
     private final BatchJobSubmitter submitter;
     private final JobTracker tracker;
+    /** Null when the jobs do not go through ML Commons (built-in Bedrock models): no ML Commons slots to explain. */
     private final SlotsHeldElsewhereReport slotsHeldElsewhere;
     private final JobEventFactory jobEvents;
     private final EventFailureHandler failures;
@@ -422,7 +423,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
         if (polled.failure() != null) {
             if (polled.failure().status() == 404) {
                 jobEnded(item, new TaskStatus(item.record.taskId(), "UNREACHABLE", com.fasterxml.jackson.databind.node.MissingNode.getInstance(),
-                        "the task is gone from ML Commons: " + polled.failure().reason(), null, null));
+                        "the task is gone from " + submitter.serviceLabel() + ": " + polled.failure().reason(), null, null));
                 submitPending();
             }
             return;
@@ -605,7 +606,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 created(item, created);
             } else if (result instanceof BatchJobSubmitter.Throttled throttled) {
                 metrics.batchJobsThrottled().increment();
-                if (throttled.byMlCommonsTaskLimit() && outstanding() == 0) {
+                if (throttled.byMlCommonsTaskLimit() && outstanding() == 0 && slotsHeldElsewhere != null) {
                     slotsHeldElsewhere.throttledWithNoneOfOurs();
                 }
                 holdBack(item, throttled.status(), throttled.reason(), false);
@@ -616,7 +617,7 @@ public final class BatchJobCoordinator implements AutoCloseable {
             } else if (result instanceof BatchJobSubmitter.Rejected rejected) {
                 metrics.batchJobsCreationFailed().increment();
                 metrics.recordsFailedInBatchJobCreation().increment(item.record.inputs().size());
-                deadLetter(item, rejected.status(), "ML Commons refused job " + item.record.jobName() + ": " + rejected.reason(), null);
+                deadLetter(item, rejected.status(), submitter.serviceLabel() + " refused job " + item.record.jobName() + ": " + rejected.reason(), null);
             }
         }
     }

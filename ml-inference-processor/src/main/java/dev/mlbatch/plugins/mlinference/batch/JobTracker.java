@@ -1,6 +1,6 @@
 package dev.mlbatch.plugins.mlinference.batch;
 
-import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
+import dev.mlbatch.plugins.mlinference.client.BatchJobService;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsException;
 import dev.mlbatch.plugins.mlinference.client.TaskStatus;
 import org.slf4j.Logger;
@@ -12,17 +12,17 @@ import java.util.Objects;
 
 /**
  * Reads a job's task from ML Commons ({@code GET /_plugins/_ml/tasks/{id}}, which also makes ML Commons
- * refresh the task from the provider and so frees its batch slot as soon as the job ends) and writes one
- * log line per state change.
+ * refresh the task from the provider and so frees its batch slot as soon as the job ends) — or, for a built-in
+ * Bedrock model, the job from Bedrock (GetModelInvocationJob) — and writes one log line per state change.
  */
 public class JobTracker {
     private static final Logger LOG = LoggerFactory.getLogger(JobTracker.class);
 
-    private final MlCommonsClient client;
+    private final BatchJobService client;
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, String> lastError = new ConcurrentHashMap<>();
 
-    public JobTracker(final MlCommonsClient client) {
+    public JobTracker(final BatchJobService client) {
         this.client = client;
     }
 

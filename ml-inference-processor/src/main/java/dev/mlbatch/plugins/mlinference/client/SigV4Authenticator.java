@@ -17,6 +17,7 @@ import java.time.Clock;
 public final class SigV4Authenticator implements RequestAuthenticator {
     public static final String SERVICE_MANAGED = "es";
     public static final String SERVICE_SERVERLESS = "aoss";
+    public static final String SERVICE_BEDROCK = "bedrock";
 
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private final AwsCredentialsProvider credentialsProvider;
@@ -26,9 +27,15 @@ public final class SigV4Authenticator implements RequestAuthenticator {
 
     public SigV4Authenticator(final AwsCredentialsProvider credentialsProvider, final String region,
                               final boolean serverless, final Clock clock) {
+        this(credentialsProvider, region, serverless ? SERVICE_SERVERLESS : SERVICE_MANAGED, clock);
+    }
+
+    /** Signs for another AWS service, e.g. {@code bedrock} (built-in Bedrock models, called directly). */
+    public SigV4Authenticator(final AwsCredentialsProvider credentialsProvider, final String region,
+                              final String service, final Clock clock) {
         this.credentialsProvider = credentialsProvider;
         this.region = region;
-        this.service = serverless ? SERVICE_SERVERLESS : SERVICE_MANAGED;
+        this.service = service;
         this.clock = clock;
     }
 

@@ -26,7 +26,7 @@ public class AwsOptions {
     @Size(max = 5, message = "aws.sts_header_overrides takes at most 5 headers")
     private Map<String, String> stsHeaderOverrides;
 
-    /** Upstream's role for its direct Bedrock mode; accepted for compatibility, see README. */
+    /** The role Bedrock runs a built-in model's jobs with (sent as roleArn); upstream's name. */
     @JsonProperty("job_sts_role_arn")
     @Size(min = 20, max = 2048, message = "aws.job_sts_role_arn must be 20 to 2048 characters")
     private String jobStsRoleArn;
@@ -62,6 +62,11 @@ public class AwsOptions {
     @AssertTrue(message = "aws.sts_role_arn must look like arn:aws:iam::<account>:role/<name>")
     boolean isStsRoleArnValid() {
         return stsRoleArn == null || stsRoleArn.matches("^arn:aws(-[^:]+)?:iam::\\d{12}:role/.+$");
+    }
+
+    @AssertTrue(message = "aws.job_sts_role_arn must look like arn:aws:iam::<account>:role/<name>")
+    boolean isJobStsRoleArnValid() {
+        return jobStsRoleArn == null || jobStsRoleArn.matches("^arn:aws(-[^:]+)?:iam::(\\d{12})?:role/.+$");
     }
 
     /** What the injected AwsCredentialsSupplier needs: default chain, or the STS role when one is given. */

@@ -169,6 +169,10 @@ public class MLProcessorConfig {
     @Valid
     private ProviderApiOptions providerApi;
 
+    /** ours: Bedrock's endpoint for built-in models (the local stack's model service); default https://bedrock.<region>.amazonaws.com. */
+    @JsonProperty("bedrock_endpoint")
+    private String bedrockEndpoint;
+
     public String getHost() {
         return host;
     }
@@ -300,6 +304,22 @@ public class MLProcessorConfig {
         return serviceName == ServiceName.BEDROCK ? "/modelInput/inputText" : "/text";
     }
 
+    /**
+     * Upstream's direct mode: {@code service_name: bedrock} with a built-in model id. Jobs go to Bedrock itself
+     * (CreateModelInvocationJob), not through ML Commons, and {@code host} is not needed.
+     */
+    public boolean isBuiltInBedrockModel() {
+        return serviceName == ServiceName.BEDROCK && BuiltInBedrockModels.isBuiltIn(modelId);
+    }
+
+    /** Where built-in Bedrock jobs go: bedrock_endpoint, else Bedrock's regional endpoint. */
+    public URI getBedrockEndpoint() {
+        if (bedrockEndpoint != null) {
+            return URI.create(bedrockEndpoint);
+        }
+        return URI.create("https://bedrock." + (aws == null ? "us-east-1" : aws.getRegion()) + ".amazonaws.com");
+    }
+
     public ProviderApiOptions getProviderApi() {
         return providerApi;
     }
@@ -357,9 +377,11 @@ public class MLProcessorConfig {
         return path.endsWith("/") ? path : path + "/";
     }
 
-    @AssertTrue(message = "host must be an http:// or https:// URL of the OpenSearch endpoint, e.g. https://search-domain.us-east-1.es.amazonaws.com")
+    @AssertTrue(message = "host must be an http:// or https:// URL of the OpenSearch endpoint, e.g. https://search-domain.us-east-1.es.amazonaws.com "
+            + "(not needed with service_name bedrock and a built-in model_id)")
     boolean isHostValid() {
-        return isHttpUrl(host);
+        // A built-in Bedrock model needs no OpenSearch: host may be left out (as upstream), but if given it must be a URL.
+        return isHttpUrl(host) || (host == null && isBuiltInBedrockModel() && actionType == ActionType.BATCH_PREDICT);
     }
 
     @AssertTrue(message = "output_path is required with action_type batch_predict and must be an s3:// URI such as s3://bucket/prefix")
@@ -450,6 +472,39 @@ public class MLProcessorConfig {
             return parameters == null || !parameters.containsKey(inputParameter);
         }
         return RESERVED_PARAMETERS.getOrDefault(serviceName, Set.of()).stream().noneMatch(parameters::containsKey);
+    }
+
+    @AssertTrue(message = "aws.job_sts_role_arn is required when model_id refers to a built-in model (service_name bedrock and model_id "
+            + "amazon.titan-embed-text-v2:0, amazon.titan-embed-image-v1 or amazon.nova-2-multimodal-embeddings-v1:0): Bedrock is called "
+            + "directly and runs the job with this role (sent as roleArn)")
+    boolean isJobStsRoleArnProvidedForBuiltInModel() {
+        return !isBuiltInBedrockModel() || actionType == ActionType.PREDICT
+                || (aws != null && aws.getJobStsRoleArn() != null && !aws.getJobStsRoleArn().isBlank());
+    }
+
+    @AssertTrue(message = "aws.region is required with a built-in Bedrock model_id, and aws_sigv4 must not be false: Bedrock is called directly "
+            + "and takes SigV4 (service bedrock) only")
+    boolean isBuiltInModelSigned() {
+        return !isBuiltInBedrockModel() || actionType == ActionType.PREDICT
+                || (isSigningEnabled() && aws != null && aws.getRegion() != null && !aws.getRegion().isBlank());
+    }
+
+    @AssertTrue(message = "action_type predict does not take a built-in Bedrock model_id (amazon.titan-embed-text-v2:0, ...): real-time "
+            + "embedding goes through ML Commons' _predict; give the ML Commons model id")
+    boolean isBuiltInModelBatchOnly() {
+        return !isBuiltInBedrockModel() || actionType != ActionType.PREDICT;
+    }
+
+    @AssertTrue(message = "bedrock_endpoint must be an http:// or https:// URL, and is only used with service_name bedrock and a built-in model_id")
+    boolean isBedrockEndpointValid() {
+        return bedrockEndpoint == null || (isHttpUrl(bedrockEndpoint) && isBuiltInBedrockModel());
+    }
+
+    @AssertTrue(message = "parameters must not set modelId, roleArn or clientRequestToken with a built-in Bedrock model_id: the processor sets "
+            + "them (model_id, aws.job_sts_role_arn, the job name)")
+    boolean isBuiltInParametersValid() {
+        return !isBuiltInBedrockModel() || parameters == null
+                || Set.of("modelId", "roleArn", "clientRequestToken").stream().noneMatch(parameters::containsKey);
     }
 
     @AssertTrue(message = "dlq must name exactly one DLQ plugin, and only s3 is supported (dlq.s3 with bucket, key_path_prefix, region, sts_role_arn)")
