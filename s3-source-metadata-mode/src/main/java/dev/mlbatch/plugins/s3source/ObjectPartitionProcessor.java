@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source;
 
 import dev.mlbatch.plugins.s3source.config.DataSelection;
+import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
 import org.opensearch.dataprepper.model.acknowledgements.AcknowledgementSet;
 import org.opensearch.dataprepper.model.acknowledgements.AcknowledgementSetManager;
 import org.opensearch.dataprepper.model.buffer.Buffer;
@@ -66,12 +67,15 @@ public class ObjectPartitionProcessor {
     private final Buffer<Record<Event>> buffer;
     private final BooleanSupplier abortRequested;
     private final Clock clock;
+    private final ProcessingConditionEvaluator conditionEvaluator;
 
     public ObjectPartitionProcessor(final Settings settings, final S3Client s3Client, final ScanTargets scanTargets,
                                     final Function<String, ScanTarget> fallbackTargetForBucket, final ObjectContentReader contentReader,
                                     final ObjectEventFactory eventFactory, final AcknowledgementSetManager acknowledgementSetManager,
                                     final PartitionSettler settler, final S3ScanMetrics metrics,
-                                    final Buffer<Record<Event>> buffer, final BooleanSupplier abortRequested, final Clock clock) {
+                                    final Buffer<Record<Event>> buffer, final BooleanSupplier abortRequested, final Clock clock,
+                                    final ProcessingConditionEvaluator conditionEvaluator) {
+        this.conditionEvaluator = conditionEvaluator;
         this.settings = settings;
         this.s3Client = s3Client;
         this.scanTargets = scanTargets;
@@ -98,15 +102,20 @@ public class ObjectPartitionProcessor {
             settler.park(partitionKey, PartitionSettler.PARK_BAD_CONTENT, false);
             return;
         }
-        final int attempt = partition.getPartitionState().map(state -> state.getAttempts() + 1).orElse(1);
+        final int previousAttempts = partition.getPartitionState().map(S3ObjectProgressState::getAttempts).orElse(0);
+        final int conditionChecks = partition.getPartitionState().map(S3ObjectProgressState::getConditionChecks).orElse(0);
         final S3ObjectProgressState state = new S3ObjectProgressState(object.getEtag(), object.getSize(),
-                object.getLastModified().toEpochMilli(), attempt);
+                object.getLastModified().toEpochMilli(), previousAttempts + 1, conditionChecks);
         final ScanTarget target = scanTargets.resolve(object.getBucket(), object.getKey()).orElseGet(() -> {
             final ScanTarget fallback = fallbackTargetForBucket.apply(object.getBucket());
             LOG.warn("{} is not covered by any scan.buckets entry now (configuration changed?); reading it as {}",
                     object.describe(), fallback.getDataSelection().getOptionValue());
             return fallback;
         });
+        if (!target.getProcessingConditions().isEmpty() && conditionEvaluator != null
+                && mustWaitForCondition(partitionKey, object, target, state)) {
+            return;
+        }
 
         final ObjectAcknowledgement acknowledgement = settings.acknowledgments ? new ObjectAcknowledgement(partitionKey, object, state, target) : null;
         final ObjectEmitter emitter = new ObjectEmitter(partitionKey, acknowledgement == null ? null : acknowledgement.set);
@@ -182,6 +191,51 @@ public class ObjectPartitionProcessor {
             }
             acknowledgement.set.complete();
         }
+    }
+
+    /**
+     * Checks the entry's processing conditions. When one is not met the partition is closed until its
+     * {@code retry_delay} has passed (this check is not a read attempt) and true is returned, unless
+     * {@code process_after_max_retry} is set and {@code max_retry} retries have already failed: then the object is
+     * read as it is, as upstream does.
+     */
+    private boolean mustWaitForCondition(final String partitionKey, final S3ObjectReference object, final ScanTarget target,
+                                         final S3ObjectProgressState state) {
+        final Optional<ProcessingConditionEvaluator.Unmet> unmet = conditionEvaluator.firstUnmet(object.getBucket(), object.getKey(),
+                target.getExpectedBucketOwner(), target.getProcessingConditions());
+        if (unmet.isEmpty()) {
+            return false;
+        }
+        final ProcessingCondition condition = unmet.get().getCondition();
+        final String reason = unmet.get().getReason();
+        final int checks = state.getConditionChecks() + 1;
+        final int retriesDone = checks - 1;
+        if (unmet.get().isError()) {
+            metrics.conditionErrors.increment();
+        }
+        if (condition.isProcessAfterMaxRetry() && retriesDone >= condition.getMaxRetry()) {
+            metrics.objectsReadWithUnmetCondition.increment();
+            LOG.warn("{}: {} after {} retries (max_retry {}); reading the object as it is, because process_after_max_retry is true",
+                    object.describe(), reason, retriesDone, condition.getMaxRetry());
+            return false;
+        }
+        metrics.objectsWaitingForCondition.increment();
+        final int attemptsSoFar = state.getAttempts() - 1;
+        final S3ObjectProgressState waiting = new S3ObjectProgressState(state.getEtag(), state.getSize(),
+                state.getLastModifiedEpochMillis(), attemptsSoFar, checks);
+        if (!condition.isProcessAfterMaxRetry() && (condition.getMaxRetry() == 0 || checks % condition.getMaxRetry() == 0)) {
+            metrics.conditionMaxRetryReached.increment();
+            LOG.warn("{} is still not read after {} checks of its processing condition on {} (max_retry {}, retry_delay {}): {}; "
+                            + "it keeps waiting (process_after_max_retry: true would read it as it is)",
+                    object.describe(), checks, unmet.get().getSentinel(), condition.getMaxRetry(), condition.getRetryDelay(), reason);
+        } else if (unmet.get().isError()) {
+            LOG.warn("{} not read yet: {}; it counts as not met, checking again in {} (check {})",
+                    object.describe(), reason, condition.getRetryDelay(), checks);
+        } else {
+            LOG.info("{} not read yet: {}; checking again in {} (check {})", object.describe(), reason, condition.getRetryDelay(), checks);
+        }
+        settler.waitForCondition(partitionKey, waiting, condition.getRetryDelay());
+        return true;
     }
 
     /** One log line per malformed record the codec kept, each naming bucket, key and line. */

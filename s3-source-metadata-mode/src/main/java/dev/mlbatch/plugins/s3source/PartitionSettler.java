@@ -78,6 +78,26 @@ public class PartitionSettler {
         }
     }
 
+    /**
+     * A processing condition is not met yet: the partition is closed (not completed) with its state saved, and the
+     * coordinator hands it out again after {@code retryDelay}, without a new scan. It stays outstanding in the ledger,
+     * so the source is not finished while objects wait.
+     */
+    public void waitForCondition(final String partitionKey, final S3ObjectProgressState state, final Duration retryDelay) {
+        try {
+            coordinator.saveProgressStateForPartition(partitionKey, state);
+        } catch (final RuntimeException e) {
+            LOG.warn("Could not save the condition check count of partition {}: {}", partitionKey, e.getMessage());
+        }
+        try {
+            // Never completed by the close count: only the source decides when an object may be read.
+            coordinator.closePartition(partitionKey, retryDelay, Integer.MAX_VALUE, false);
+        } catch (final RuntimeException e) {
+            // Still owned until its lease lapses; it is checked again then.
+            LOG.warn("Could not close partition {} to wait for its processing condition: {}", partitionKey, e.getMessage());
+        }
+    }
+
     /** Source stopping: the partition is free for the next run at once. */
     public void release(final String partitionKey) {
         try {

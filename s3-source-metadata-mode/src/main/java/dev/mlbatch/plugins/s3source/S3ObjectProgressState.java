@@ -20,15 +20,25 @@ public class S3ObjectProgressState {
     @JsonProperty("attempts")
     private final int attempts;
 
+    /** Checks of processing_conditions that found the object not ready yet (absent in stores of older versions: 0). */
+    @JsonProperty("condition_checks")
+    private final int conditionChecks;
+
     @JsonCreator
     public S3ObjectProgressState(@JsonProperty("etag") final String etag,
                                  @JsonProperty("size") final long size,
                                  @JsonProperty("last_modified_epoch_millis") final long lastModifiedEpochMillis,
-                                 @JsonProperty("attempts") final int attempts) {
+                                 @JsonProperty("attempts") final int attempts,
+                                 @JsonProperty("condition_checks") final Integer conditionChecks) {
         this.etag = etag;
         this.size = size;
         this.lastModifiedEpochMillis = lastModifiedEpochMillis;
         this.attempts = attempts;
+        this.conditionChecks = conditionChecks == null ? 0 : conditionChecks;
+    }
+
+    public S3ObjectProgressState(final String etag, final long size, final long lastModifiedEpochMillis, final int attempts) {
+        this(etag, size, lastModifiedEpochMillis, attempts, 0);
     }
 
     static S3ObjectProgressState firstAttempt(final S3ObjectReference object) {
@@ -36,7 +46,12 @@ public class S3ObjectProgressState {
     }
 
     S3ObjectProgressState nextAttempt() {
-        return new S3ObjectProgressState(etag, size, lastModifiedEpochMillis, attempts + 1);
+        return new S3ObjectProgressState(etag, size, lastModifiedEpochMillis, attempts + 1, conditionChecks);
+    }
+
+    /** The same state with this many unmet condition checks. */
+    S3ObjectProgressState withConditionChecks(final int checks) {
+        return new S3ObjectProgressState(etag, size, lastModifiedEpochMillis, attempts, checks);
     }
 
     public String getEtag() {
@@ -54,5 +69,9 @@ public class S3ObjectProgressState {
     /** How many times this object version has been taken up for reading, this time included. */
     public int getAttempts() {
         return attempts;
+    }
+
+    public int getConditionChecks() {
+        return conditionChecks;
     }
 }

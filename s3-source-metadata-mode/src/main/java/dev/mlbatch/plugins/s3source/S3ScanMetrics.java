@@ -34,6 +34,10 @@ public class S3ScanMetrics {
     static final String OBJECTS_RETRIED = "s3ObjectsRetried";
     static final String OBJECTS_CHANGED_BEFORE_READ = "s3ObjectsChangedBeforeRead";
     static final String SCANS_COMPLETED = "s3ScansCompleted";
+    static final String OBJECTS_WAITING_FOR_CONDITION = "s3ObjectsWaitingForCondition";
+    static final String CONDITION_ERRORS = "s3ProcessingConditionErrors";
+    static final String CONDITION_MAX_RETRY_REACHED = "s3ProcessingConditionMaxRetryReached";
+    static final String OBJECTS_READ_WITH_UNMET_CONDITION = "s3ObjectsReadWithUnmetCondition";
 
     private final PluginMetrics pluginMetrics;
     final Counter objectsSucceeded;
@@ -54,6 +58,10 @@ public class S3ScanMetrics {
     final Counter objectsRetried;
     final Counter objectsChangedBeforeRead;
     final Counter scansCompleted;
+    final Counter objectsWaitingForCondition;
+    final Counter conditionErrors;
+    final Counter conditionMaxRetryReached;
+    final Counter objectsReadWithUnmetCondition;
     final Timer objectReadTimeElapsed;
     final DistributionSummary objectSizeBytes;
     final DistributionSummary objectProcessedBytes;
@@ -79,6 +87,10 @@ public class S3ScanMetrics {
         objectsRetried = pluginMetrics.counter(OBJECTS_RETRIED);
         objectsChangedBeforeRead = pluginMetrics.counter(OBJECTS_CHANGED_BEFORE_READ);
         scansCompleted = pluginMetrics.counter(SCANS_COMPLETED);
+        objectsWaitingForCondition = pluginMetrics.counter(OBJECTS_WAITING_FOR_CONDITION);
+        conditionErrors = pluginMetrics.counter(CONDITION_ERRORS);
+        conditionMaxRetryReached = pluginMetrics.counter(CONDITION_MAX_RETRY_REACHED);
+        objectsReadWithUnmetCondition = pluginMetrics.counter(OBJECTS_READ_WITH_UNMET_CONDITION);
         objectReadTimeElapsed = pluginMetrics.timer(OBJECT_READ_TIME_ELAPSED);
         objectSizeBytes = pluginMetrics.summary(OBJECT_SIZE_BYTES);
         objectProcessedBytes = pluginMetrics.summary(OBJECT_PROCESSED_BYTES);

@@ -1,8 +1,10 @@
 package dev.mlbatch.plugins.s3source;
 
+import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
 import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.config.ScanBucketEntry;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
+import org.opensearch.dataprepper.expression.ExpressionEvaluator;
 import org.opensearch.dataprepper.metrics.PluginMetrics;
 import org.opensearch.dataprepper.model.acknowledgements.AcknowledgementSetManager;
 import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
@@ -13,6 +15,7 @@ import org.opensearch.dataprepper.model.configuration.PipelineDescription;
 import org.opensearch.dataprepper.model.configuration.PluginModel;
 import org.opensearch.dataprepper.model.configuration.PluginSetting;
 import org.opensearch.dataprepper.model.event.Event;
+import org.opensearch.dataprepper.model.plugin.InvalidPluginConfigurationException;
 import org.opensearch.dataprepper.model.plugin.PluginFactory;
 import org.opensearch.dataprepper.model.record.Record;
 import org.opensearch.dataprepper.model.source.Source;
@@ -48,6 +51,7 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
     private final AcknowledgementSetManager acknowledgementSetManager;
     private final AwsCredentialsSupplier awsCredentialsSupplier;
     private final PipelineDescription pipelineDescription;
+    private final ExpressionEvaluator expressionEvaluator;
     private final S3ScanMetrics metrics;
     private final S3ClientFactory s3ClientFactory;
     private final Clock clock;
@@ -62,15 +66,18 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
     @DataPrepperPluginConstructor
     public S3ScanSource(final PluginMetrics pluginMetrics, final S3SourceConfig config, final PluginFactory pluginFactory,
                         final AcknowledgementSetManager acknowledgementSetManager, final AwsCredentialsSupplier awsCredentialsSupplier,
-                        final PipelineDescription pipelineDescription) {
+                        final PipelineDescription pipelineDescription, final ExpressionEvaluator expressionEvaluator) {
         this(pluginMetrics, config, pluginFactory, acknowledgementSetManager, awsCredentialsSupplier, pipelineDescription,
-                new S3ClientFactory(), Clock.systemUTC());
+                expressionEvaluator, new S3ClientFactory(), Clock.systemUTC());
     }
 
     S3ScanSource(final PluginMetrics pluginMetrics, final S3SourceConfig config, final PluginFactory pluginFactory,
                  final AcknowledgementSetManager acknowledgementSetManager, final AwsCredentialsSupplier awsCredentialsSupplier,
-                 final PipelineDescription pipelineDescription, final S3ClientFactory s3ClientFactory, final Clock clock) {
+                 final PipelineDescription pipelineDescription, final ExpressionEvaluator expressionEvaluator,
+                 final S3ClientFactory s3ClientFactory, final Clock clock) {
         this.config = config;
+        this.expressionEvaluator = expressionEvaluator;
+        checkProcessingConditions(config, expressionEvaluator);
         this.pluginFactory = pluginFactory;
         this.acknowledgementSetManager = acknowledgementSetManager;
         this.awsCredentialsSupplier = awsCredentialsSupplier;
@@ -123,7 +130,7 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
                 bucket -> new ScanTarget(bucket, config.getDataSelection(), List.of(), List.of(), null, null, owners.expectedOwner(bucket)),
                 new ObjectContentReader(s3Client, config.getCompression(), RangedObjectInputStream.DEFAULT_RANGE_BYTES),
                 new ObjectEventFactory(config.getMetadataRootKey(), config.isDisableS3MetadataInEvent(), clock),
-                acknowledgementSetManager, settler, metrics, buffer, () -> abortReads, clock);
+                acknowledgementSetManager, settler, metrics, buffer, () -> abortReads, clock, conditionEvaluator());
 
         LOG.info("s3 scan source starting: {} bucket entries, {} workers, acknowledgments {}, endpoint {}",
                 scanTargets.all().size(), config.getWorkers(), config.isAcknowledgments(),
@@ -136,6 +143,38 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
             workerThreads.add(thread);
             thread.start();
         }
+    }
+
+    /** Every `when` must parse: a typo would otherwise hold every object back, one WARN at a time. */
+    private static void checkProcessingConditions(final S3SourceConfig config, final ExpressionEvaluator expressionEvaluator) {
+        final List<ScanBucketEntry> entries = config.getScan().getBuckets();
+        for (int i = 0; i < entries.size(); i++) {
+            final List<ProcessingCondition> conditions = entries.get(i).getBucket().getProcessingConditions();
+            for (int j = 0; j < conditions.size(); j++) {
+                final String key = "scan.buckets[" + i + "].bucket.processing_conditions[" + j + "].when";
+                if (expressionEvaluator == null) {
+                    throw new InvalidPluginConfigurationException(key + ": processing_conditions need the runtime's expression evaluator, and none was provided");
+                }
+                final String when = conditions.get(j).getWhen();
+                boolean valid;
+                try {
+                    valid = Boolean.TRUE.equals(expressionEvaluator.isValidExpressionStatement(when));
+                } catch (final RuntimeException e) {
+                    valid = false;
+                }
+                if (!valid) {
+                    throw new InvalidPluginConfigurationException(key + ": '" + when + "' is not a valid conditional expression");
+                }
+            }
+        }
+    }
+
+    private ProcessingConditionEvaluator conditionEvaluator() {
+        final List<ProcessingCondition> all = config.getScan().getBuckets().stream()
+                .flatMap(entry -> entry.getBucket().getProcessingConditions().stream())
+                .collect(Collectors.toList());
+        return all.isEmpty() ? null : new ProcessingConditionEvaluator(s3Client, expressionEvaluator, pluginFactory,
+                pipelineDescription == null ? null : pipelineDescription.getPipelineName(), all);
     }
 
     /** One codec instance per worker, loaded by name through the plugin factory; null when nothing reads content. */

@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source;
 
 import dev.mlbatch.plugins.s3source.config.DataSelection;
+import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,10 +16,18 @@ public final class ScanTarget {
     private final Instant windowStart;
     private final Instant windowEnd;
     private final Optional<String> expectedBucketOwner;
+    private final List<ProcessingCondition> processingConditions;
 
     public ScanTarget(final String bucket, final DataSelection dataSelection, final List<String> includePrefixes,
                       final List<String> excludeSuffixes, final Instant windowStart, final Instant windowEnd,
                       final Optional<String> expectedBucketOwner) {
+        this(bucket, dataSelection, includePrefixes, excludeSuffixes, windowStart, windowEnd, expectedBucketOwner, List.of());
+    }
+
+    public ScanTarget(final String bucket, final DataSelection dataSelection, final List<String> includePrefixes,
+                      final List<String> excludeSuffixes, final Instant windowStart, final Instant windowEnd,
+                      final Optional<String> expectedBucketOwner, final List<ProcessingCondition> processingConditions) {
+        this.processingConditions = List.copyOf(processingConditions);
         this.bucket = bucket;
         this.dataSelection = dataSelection;
         this.includePrefixes = List.copyOf(includePrefixes);
@@ -57,6 +66,11 @@ public final class ScanTarget {
 
     public Optional<String> getExpectedBucketOwner() {
         return expectedBucketOwner;
+    }
+
+    /** Sentinels checked before an object of this entry is read; empty means none. */
+    public List<ProcessingCondition> getProcessingConditions() {
+        return processingConditions;
     }
 
     /** Whether this entry's filter covers the key (prefix and suffix rules; not the time window). */

@@ -42,7 +42,7 @@ public class ScanTargets {
             }
             targets.add(new ScanTarget(bucket.getName(), config.effectiveDataSelection(bucket),
                     bucket.getFilter().getIncludePrefix(), bucket.getFilter().getExcludeSuffix(),
-                    start, end, owners.expectedOwner(bucket.getName())));
+                    start, end, owners.expectedOwner(bucket.getName()), bucket.getProcessingConditions()));
         }
         return new ScanTargets(targets);
     }

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source;
 
+import dev.mlbatch.expression.GrammarExpressionEvaluator;
 import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.fixtures.CollectingBuffer;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;
@@ -12,6 +13,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.opensearch.dataprepper.metrics.PluginMetrics;
 import org.opensearch.dataprepper.model.configuration.PluginSetting;
+import org.opensearch.dataprepper.model.event.DefaultEventKeyFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,16 +44,21 @@ final class ScanSourceHarness implements AutoCloseable {
 
     ScanSourceHarness(final String endpoint, final String sourceYaml,
                       final InMemorySourceCoordinator<S3ObjectProgressState> coordinator, final CollectingBuffer buffer) throws Exception {
+        this(endpoint, ConfigBinder.bindValid(sourceYaml, S3SourceConfig.class), coordinator, buffer);
+    }
+
+    /** With a configuration bound by the caller (e.g. a retry_delay below the validated minimum, so tests stay short). */
+    ScanSourceHarness(final String endpoint, final S3SourceConfig config,
+                      final InMemorySourceCoordinator<S3ObjectProgressState> coordinator, final CollectingBuffer buffer) throws Exception {
         this.coordinator = coordinator;
         this.buffer = buffer;
-        final S3SourceConfig config = ConfigBinder.bindValid(sourceYaml, S3SourceConfig.class);
         final PluginSetting setting = new PluginSetting("s3", Map.of());
         setting.setPipelineName(pipelineName);
         final S3ClientFactory clientFactory = new S3ClientFactory(
                 name -> "aws.endpointUrlS3".equals(name) ? endpoint : System.getProperty(name), Map.of());
         System.setProperty("aws.endpointUrlS3", endpoint);
         source = new S3ScanSource(PluginMetrics.fromNames("s3", pipelineName), config, pluginFactory, acknowledgements,
-                credentials, setting, clientFactory, Clock.systemUTC());
+                credentials, setting, new GrammarExpressionEvaluator(new DefaultEventKeyFactory()), clientFactory, Clock.systemUTC());
         source.setSourceCoordinator(coordinator);
     }
 

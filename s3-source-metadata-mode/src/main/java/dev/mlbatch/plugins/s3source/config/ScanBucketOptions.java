@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Size;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.Collections;
+import java.util.List;
 
 /** {@code scan.buckets[].bucket}: one bucket (or one part of a bucket, through its filter) to scan. */
 public class ScanBucketOptions {
@@ -35,6 +37,10 @@ public class ScanBucketOptions {
     @JsonProperty("range")
     private Duration range;
 
+    @JsonProperty("processing_conditions")
+    @Valid
+    private List<ProcessingCondition> processingConditions;
+
     /** The bucket name without an optional {@code s3://} prefix, as upstream accepts both. */
     public String getName() {
         return name != null && name.startsWith(S3_URI_PREFIX) ? name.substring(S3_URI_PREFIX.length()) : name;
@@ -46,6 +52,11 @@ public class ScanBucketOptions {
 
     public ScanBucketFilter getFilter() {
         return filter == null ? new ScanBucketFilter() : filter;
+    }
+
+    /** Sentinels that must say complete before an object of this entry is read; empty means none. */
+    public List<ProcessingCondition> getProcessingConditions() {
+        return processingConditions == null ? Collections.emptyList() : Collections.unmodifiableList(processingConditions);
     }
 
     public TimeWindowOptions getTimeWindow() {
