@@ -1,0 +1,74 @@
+package dev.mlbatch.plugins.s3enrich;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One source object, reduced to what the join needs: per correlation value, the values of {@code keys_to_merge}
+ * (in that order; null where the record has none). Only these values are kept, not whole events, so the cache's
+ * memory follows the merged fields, not the source records' size. Immutable once built.
+ */
+final class SourceIndex {
+    private final String uri;
+    private final Map<String, Object[]> valuesByCorrelation;
+    private final int recordsWithoutCorrelationValue;
+    private final int repeatedCorrelationValues;
+
+    private SourceIndex(final Builder builder) {
+        this.uri = builder.uri;
+        this.valuesByCorrelation = builder.values;
+        this.recordsWithoutCorrelationValue = builder.withoutValue;
+        this.repeatedCorrelationValues = builder.repeated;
+    }
+
+    String uri() {
+        return uri;
+    }
+
+    /** The merge values of the record with this correlation value, or null when the object has none. */
+    Object[] find(final String correlationValue) {
+        return valuesByCorrelation.get(correlationValue);
+    }
+
+    /** Records held (one per distinct correlation value): what the cache's {@code cache_max_count} counts. */
+    int size() {
+        return valuesByCorrelation.size();
+    }
+
+    int recordsWithoutCorrelationValue() {
+        return recordsWithoutCorrelationValue;
+    }
+
+    int repeatedCorrelationValues() {
+        return repeatedCorrelationValues;
+    }
+
+    static Builder builder(final String uri) {
+        return new Builder(uri);
+    }
+
+    static final class Builder {
+        private final String uri;
+        private final Map<String, Object[]> values = new HashMap<>();
+        private int withoutValue;
+        private int repeated;
+
+        private Builder(final String uri) {
+            this.uri = uri;
+        }
+
+        /** A later record with the same value replaces the earlier one, as a later document replaces an earlier one in the index. */
+        Builder add(final String correlationValue, final Object[] mergeValues) {
+            if (correlationValue == null) {
+                withoutValue++;
+            } else if (values.put(correlationValue, mergeValues) != null) {
+                repeated++;
+            }
+            return this;
+        }
+
+        SourceIndex build() {
+            return new SourceIndex(this);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mlbatch.plugins.s3enrich;
+
+import dev.mlbatch.plugins.s3enrich.config.CompressionOption;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import org.opensearch.dataprepper.metrics.PluginMetrics;
+import org.opensearch.dataprepper.model.codec.InputCodec;
+import org.opensearch.dataprepper.model.event.Event;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads one source object with the configured codec and reduces it to a {@link SourceIndex}. Meters use upstream's
+ * S3 object names ({@code s3ObjectsSucceeded}, {@code s3ObjectsFailed}, {@code s3ObjectsNotFound},
+ * {@code s3ObjectReadTimeElapsed}, {@code s3ObjectSizeBytes}).
+ */
+final class SourceObjectLoader {
+    private final S3Client s3;
+    private final Function<String, Optional<String>> expectedOwner;
+    private final InputCodec codec;
+    private final CompressionOption compression;
+    private final long sizeLimitBytes;
+    private final String sourceCorrelationKey;
+    private final List<String> keysToMerge;
+
+    private final Counter objectsSucceeded;
+    private final Counter objectsFailed;
+    private final Counter objectsNotFound;
+    private final Timer readTime;
+    private final DistributionSummary objectSize;
+
+    SourceObjectLoader(final S3Client s3, final Function<String, Optional<String>> expectedOwner, final InputCodec codec,
+                       final CompressionOption compression, final long sizeLimitBytes, final String sourceCorrelationKey,
+                       final List<String> keysToMerge, final PluginMetrics metrics) {
+        this.s3 = s3;
+        this.expectedOwner = expectedOwner;
+        this.codec = codec;
+        this.compression = compression;
+        this.sizeLimitBytes = sizeLimitBytes;
+        this.sourceCorrelationKey = sourceCorrelationKey;
+        this.keysToMerge = List.copyOf(keysToMerge);
+        this.objectsSucceeded = metrics.counter("s3ObjectsSucceeded");
+        this.objectsFailed = metrics.counter("s3ObjectsFailed");
+        this.objectsNotFound = metrics.counter("s3ObjectsNotFound");
+        this.readTime = metrics.timer("s3ObjectReadTimeElapsed");
+        this.objectSize = metrics.summary("s3ObjectSizeBytes");
+    }
+
+    SourceIndex load(final String bucket, final String key) throws EnrichmentFailure {
+        final String uri = "s3://" + bucket + "/" + key;
+        final long started = System.nanoTime();
+        try {
+            final SourceIndex index = read(bucket, key, uri);
+            objectsSucceeded.increment();
+            return index;
+        } catch (final EnrichmentFailure e) {
+            (e.reason() == EnrichmentFailure.Reason.SOURCE_OBJECT_MISSING ? objectsNotFound : objectsFailed).increment();
+            throw e;
+        } finally {
+            readTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private SourceIndex read(final String bucket, final String key, final String uri) throws EnrichmentFailure {
+        final GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
+        expectedOwner.apply(bucket).ifPresent(request::expectedBucketOwner);
+        try (ResponseInputStream<GetObjectResponse> object = s3.getObject(request.build())) {
+            final Long length = object.response().contentLength();
+            if (length != null && length > sizeLimitBytes) {
+                object.abort();
+                throw new EnrichmentFailure(EnrichmentFailure.Reason.SOURCE_OBJECT_TOO_LARGE, uri,
+                        "source object " + uri + " has " + length + " bytes, more than s3_object_size_limit ("
+                                + sizeLimitBytes + " bytes)");
+            }
+            if (length != null) {
+                objectSize.record(length);
+            }
+            final SourceIndex.Builder index = SourceIndex.builder(uri);
+            final InputStream content = compression.isGzip(key) ? new GZIPInputStream(object) : object;
+            codec.parse(content, record -> add(index, record.getData()));
+            return index.build();
+        } catch (final NoSuchKeyException | NoSuchBucketException e) {
+            throw new EnrichmentFailure(EnrichmentFailure.Reason.SOURCE_OBJECT_MISSING, uri,
+                    "source object " + uri + " does not exist");
+        } catch (final IOException | RuntimeException e) {
+            throw new EnrichmentFailure(EnrichmentFailure.Reason.SOURCE_OBJECT_UNREADABLE, uri,
+                    "source object " + uri + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private void add(final SourceIndex.Builder index, final Event record) {
+        final Object[] values = new Object[keysToMerge.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = record.get(keysToMerge.get(i), Object.class);
+        }
+        index.add(CorrelationValue.of(record.get(sourceCorrelationKey, Object.class)), values);
+    }
+}

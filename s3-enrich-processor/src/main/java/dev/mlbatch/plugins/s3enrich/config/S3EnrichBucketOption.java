@@ -1,0 +1,27 @@
+package dev.mlbatch.plugins.s3enrich.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/** {@code bucket}: the bucket that holds the source objects. */
+public class S3EnrichBucketOption {
+    @JsonProperty("name")
+    @NotNull(message = "bucket.name is required")
+    @Size(min = 3, max = 500, message = "bucket.name must be between 3 and 500 characters")
+    private String name;
+
+    @JsonProperty("filter")
+    @Valid
+    private S3EnrichKeyPathOption filter;
+
+    public String getName() {
+        return name;
+    }
+
+    /** {@code bucket.filter.include_prefix}, or null. */
+    public String getIncludePrefix() {
+        return filter == null ? null : filter.getIncludePrefix();
+    }
+}
