@@ -6,7 +6,11 @@ import dev.mlbatch.plugins.mlinference.MLProcessorMetrics;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobCoordinator;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
 import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
+import dev.mlbatch.plugins.mlinference.batch.CohereDatasets;
 import dev.mlbatch.plugins.mlinference.batch.FailureClassifier;
+import dev.mlbatch.plugins.mlinference.batch.HostedBatchApi;
+import dev.mlbatch.plugins.mlinference.batch.OpenAiBatchFiles;
+import dev.mlbatch.plugins.mlinference.client.ProviderApiClient;
 import dev.mlbatch.plugins.mlinference.batch.InputFiles;
 import dev.mlbatch.plugins.mlinference.batch.InputScreener;
 import dev.mlbatch.plugins.mlinference.batch.JobRepair;
@@ -85,6 +89,8 @@ public final class CoordinatorHarness implements AutoCloseable {
         private int maxJobAttempts = 3;
         private LocalS3 s3;
         private boolean screen = true;
+        private String providerApiUrl;
+        private String providerApiKey;
 
         private Builder(final String host, final Path ledgerFile) {
             this.host = host;
@@ -100,6 +106,8 @@ public final class CoordinatorHarness implements AutoCloseable {
         public Builder maxJobAttempts(final int value) { maxJobAttempts = value; return this; }
         public Builder s3(final LocalS3 value) { s3 = value; return this; }
         public Builder screen(final boolean value) { screen = value; return this; }
+        /** OpenAI / Cohere (per service): the provider's own API for uploads and outputs; needs s3(). */
+        public Builder providerApi(final String url, final String key) { providerApiUrl = url; providerApiKey = key; return this; }
 
         public CoordinatorHarness build() throws Exception {
             return new CoordinatorHarness(this);
@@ -116,6 +124,7 @@ public final class CoordinatorHarness implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(2)).build(), new NoAuthenticator(), mapper);
         DeadLetterStore dlq = new DeadLetterFile(b.ledgerFile.resolveSibling("dead-letters.jsonl"), "test-pipeline", mapper, clock);
         ManifestWriter manifests = null;
+        HostedBatchApi hosted = null;
         InputScreener screener = InputScreener.none();
         JobRepair repair = JobRepair.none();
         final JobNamer namer = new JobNamer(b.service, b.modelId, OUTPUT);
@@ -123,16 +132,22 @@ public final class CoordinatorHarness implements AutoCloseable {
         if (b.s3 != null) {
             final InputFiles files = new InputFiles(b.s3.client(), mapper, InputFiles.S3Location.parse(STAGING),
                     InputFiles.S3Location.parse(REJECTED));
-            final RecordScreen screen = new RecordScreen(b.service, b.service == ServiceName.BEDROCK ? "/modelInput/inputText" : "/text",
-                    50_000, mapper);
+            final RecordScreen screen = new RecordScreen(b.service, b.service == ServiceName.BEDROCK ? "/modelInput/inputText"
+                    : b.service == ServiceName.OPENAI ? "/body/input" : "/text", 50_000, mapper);
             screener = b.screen ? new InputScreener(files, screen) : InputScreener.none();
-            repair = new JobRepair(files, screen, namer, requests, b.maxJobAttempts, mapper, clock);
+            if (b.providerApiUrl != null) {
+                final ProviderApiClient api = new ProviderApiClient(b.service == ServiceName.OPENAI ? "OpenAI" : "Cohere",
+                        URI.create(b.providerApiUrl), b.providerApiKey, Duration.ofSeconds(5), mapper);
+                hosted = b.service == ServiceName.OPENAI ? new OpenAiBatchFiles(api, b.s3.client(), mapper, OUTPUT)
+                        : new CohereDatasets(api, b.s3.client(), mapper, OUTPUT, Duration.ofSeconds(10));
+            }
+            repair = new JobRepair(files, screen, namer, requests, b.maxJobAttempts, mapper, clock, hosted);
             dlq = new DeadLetterWriter(b.s3.client(), S3DlqOptions.fromSettings(Map.of("bucket", "dlq-bucket", "key_path_prefix", "ml/")),
                     "test-pipeline", mapper, clock);
             manifests = new ManifestWriter(b.s3.client(), mapper);
         }
         final BatchJobSubmitter submitter = new BatchJobSubmitter(client, b.modelId, b.service, requests, manifests, namer,
-                new FailureClassifier(), ledger, clock);
+                new FailureClassifier(), ledger, clock, hosted);
         coordinator = new BatchJobCoordinator(new BatchJobCoordinator.Settings(b.service, b.trackJobs, b.maxConcurrentJobs,
                 b.maxBatchSize, b.batchWait, b.pollInterval, b.retryInterval, b.retryTimeWindow, b.maxJobAttempts),
                 new InputObjectResolver(null), screener, repair, namer, ledger, submitter, new JobTracker(client),
