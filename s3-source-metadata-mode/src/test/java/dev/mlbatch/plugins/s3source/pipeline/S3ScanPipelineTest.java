@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,6 +128,53 @@ class S3ScanPipelineTest {
         assertEquals(22, metadata.get("length").asLong());
         assertTrue(metadata.get("time").isNumber(), "time is serialized as epoch seconds, as upstream: " + metadata);
         assertEquals(2, events.stream().filter(e -> e.has("SageMakerOutput")).count());
+    }
+
+    @Test
+    void processing_conditions_run_on_the_runtimes_expression_evaluator_and_hold_back_jobs_without_a_manifest() throws Exception {
+        s3.createBucket("bedrock");
+        s3.put("bedrock", "output/job-done/a.jsonl.out", "{\"recordId\":\"1\"}\n{\"recordId\":\"2\"}\n");
+        s3.put("bedrock", "output/job-done/manifest.json.out", "{\"totalRecordCount\":2,\"processedRecordCount\":2}");
+        s3.put("bedrock", "output/job-running/a.jsonl.out", "{\"recordId\":\"3\"}\n");
+        final Path out = dir.resolve("conditions.jsonl");
+        try (DataPrepperRuntime runtime = runtime("""
+                version: "2"
+                ingest:
+                  source:
+                    s3:
+                      scan:
+                        scheduling:
+                          interval: 1s
+                        buckets:
+                          - bucket:
+                              name: bedrock
+                              data_selection: data_only
+                              filter:
+                                include_prefix: [output/]
+                                exclude_suffix: [manifest.json.out]
+                              processing_conditions:
+                                - object_name: manifest.json.out
+                                  when: '/processedRecordCount != null and /processedRecordCount == /totalRecordCount'
+                                  retry_delay: PT1M
+                      aws:
+                        region: us-east-1
+                      disable_bucket_ownership_validation: true
+                      codec:
+                        ndjson: {}
+                  sink:
+                    - file:
+                        path: %s
+                """.formatted(out), null)) {
+            runtime.start();
+            final long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (lines(out).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            // A few more scans: the running job's output stays unread, and the source is not finished while it waits.
+            assertFalse(runtime.awaitFinished(Duration.ofSeconds(4)), "an object waiting for its manifest keeps the pipeline running");
+            runtime.shutdown();
+        }
+        assertEquals(List.of("1", "2"), lines(out).stream().map(e -> e.get("recordId").asText()).sorted().toList());
     }
 
     @Test
