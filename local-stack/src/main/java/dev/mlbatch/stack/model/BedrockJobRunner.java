@@ -28,13 +28,20 @@ import java.util.function.Supplier;
  * files are {@code .jsonl}, one JSON object with {@code modelInput} per line, record quotas) →
  * Scheduled → InProgress → Completed / PartiallyCompleted / Failed / Stopped / Expired. Writes
  * {@code <output>/<jobId>/<file>.out} (one line per record, {@code modelOutput} or {@code error})
- * and {@code manifest.json.out}.
+ * and {@code manifest.json.out}, in Bedrock's order: the {@code .out} objects while the job is
+ * InProgress, then, after a gap, {@code manifest.json.out} last, and only then the final state. The
+ * gap ({@value #MANIFEST_DELAY_PROPERTY} / {@value #MANIFEST_DELAY_ENV}, default
+ * {@value #DEFAULT_MANIFEST_DELAY_MILLIS} ms) leaves outputs visible without their manifest, so a
+ * reader that must wait for the manifest is tested, not lucky.
  */
 public final class BedrockJobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BedrockJobRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final String MANIFEST_DELAY_PROPERTY = "mlbatch.bedrock.manifestDelayMillis";
+    static final String MANIFEST_DELAY_ENV = "MLBATCH_BEDROCK_MANIFEST_DELAY_MS";
+    static final long DEFAULT_MANIFEST_DELAY_MILLIS = 1500;
 
     /** One input file and its records, read during validation. */
     record InputFile(String bucket, String key, String outputName, List<ObjectNode> records) {
@@ -52,9 +59,17 @@ public final class BedrockJobRunner {
     private final LongSupplier stateDelayMillis;
     private final Supplier<BedrockQuotas> quotas;
     private final Clock clock;
+    private final LongSupplier manifestDelayMillis;
 
     public BedrockJobRunner(S3Store s3, TitanEmbedding titan, FaultInjector faults, LongSupplier stateDelayMillis,
                             Supplier<BedrockQuotas> quotas, Clock clock) {
+        this(s3, titan, faults, stateDelayMillis, quotas, clock, BedrockJobRunner::configuredManifestDelayMillis);
+    }
+
+    /** {@code manifestDelayMillis}: the gap between the last {@code .out} object and {@code manifest.json.out}. */
+    BedrockJobRunner(S3Store s3, TitanEmbedding titan, FaultInjector faults, LongSupplier stateDelayMillis,
+                     Supplier<BedrockQuotas> quotas, Clock clock, LongSupplier manifestDelayMillis) {
+        this.manifestDelayMillis = manifestDelayMillis;
         this.s3 = s3;
         this.titan = titan;
         this.faults = faults;
@@ -214,6 +229,8 @@ public final class BedrockJobRunner {
                 break;
             }
         }
+        // Bedrock writes the manifest after every output file; readers must not take the outputs as complete before.
+        sleep(manifestDelayMillis.getAsLong());
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("totalRecordCount", job.total.get());
         manifest.put("processedRecordCount", job.processed.get());
@@ -267,8 +284,35 @@ public final class BedrockJobRunner {
         return sb.toString();
     }
 
+    /** The system property, else the environment variable, else the default; read per job so a change applies to the next. */
+    static long configuredManifestDelayMillis() {
+        String value = System.getProperty(MANIFEST_DELAY_PROPERTY);
+        String source = MANIFEST_DELAY_PROPERTY;
+        if (value == null || value.isBlank()) {
+            value = System.getenv(MANIFEST_DELAY_ENV);
+            source = MANIFEST_DELAY_ENV;
+        }
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MANIFEST_DELAY_MILLIS;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.warn("{}='{}' is not a number of milliseconds >= 0; using {} ms between the .out files and manifest.json.out",
+                source, value, DEFAULT_MANIFEST_DELAY_MILLIS);
+        return DEFAULT_MANIFEST_DELAY_MILLIS;
+    }
+
     private void pause() {
-        long ms = stateDelayMillis.getAsLong();
+        sleep(stateDelayMillis.getAsLong());
+    }
+
+    private static void sleep(long ms) {
         if (ms > 0) {
             try {
                 Thread.sleep(ms);
