@@ -114,12 +114,25 @@ public final class LocalStack {
     public String accessKeyId() { return env.get("AWS_ACCESS_KEY_ID"); }
     public String secretAccessKey() { return env.get("AWS_SECRET_ACCESS_KEY"); }
     public String region() { return env.get("AWS_REGION"); }
+    /** {@code <model service>/openai}: the OpenAI stand-in's base URL (append {@code /v1/files}, {@code /v1/batches}). */
+    public String openAiUrl() { return envOr(StackEnv.OPENAI_URL, "/openai"); }
+    /** {@code <model service>/cohere}: the Cohere stand-in's base URL (append {@code /v1/datasets}, {@code /v1/embed-jobs}). */
+    public String cohereUrl() { return envOr(StackEnv.COHERE_URL, "/cohere"); }
+    public String openAiApiKey() { return env.get(StackEnv.OPENAI_API_KEY) != null ? env.get(StackEnv.OPENAI_API_KEY) : LocalCredentials.OPENAI_API_KEY; }
+    public String cohereApiKey() { return env.get(StackEnv.COHERE_API_KEY) != null ? env.get(StackEnv.COHERE_API_KEY) : LocalCredentials.COHERE_API_KEY; }
+    public String openAiBatchModelId() { return env.get(StackEnv.OPENAI_BATCH_MODEL_ID); }
+    public String cohereBatchModelId() { return env.get(StackEnv.COHERE_BATCH_MODEL_ID); }
     public String sageMakerBatchModelId() { return env.get(StackEnv.SAGEMAKER_BATCH_MODEL_ID); }
     public String bedrockBatchModelId() { return env.get(StackEnv.BEDROCK_BATCH_MODEL_ID); }
     public String sageMakerRealtimeModelId() { return env.get(StackEnv.SAGEMAKER_REALTIME_MODEL_ID); }
     public String bedrockRealtimeModelId() { return env.get(StackEnv.BEDROCK_REALTIME_MODEL_ID); }
 
     /** An S3 client for the local S3 (path-style, local credentials); close it when done. */
+    private String envOr(String key, String suffixOfModelService) {
+        String value = env.get(key);
+        return value != null ? value : modelServiceUrl() + suffixOfModelService;
+    }
+
     public S3Client newS3Client() {
         return S3Client.builder()
                 .endpointOverride(URI.create(s3Endpoint()))

@@ -26,6 +26,14 @@ public final class StackEnv {
     public static final String MODEL_SERVICE_URL = "MLBATCH_MODEL_SERVICE_URL";
     public static final String SAGEMAKER_URL = "MLBATCH_SAGEMAKER_URL";
     public static final String BEDROCK_URL = "MLBATCH_BEDROCK_URL";
+    /** The OpenAI stand-in's base URL ({@code <model service>/openai}; paths below it are {@code /v1/...}). */
+    public static final String OPENAI_URL = "MLBATCH_OPENAI_URL";
+    /** The Cohere stand-in's base URL ({@code <model service>/cohere}). */
+    public static final String COHERE_URL = "MLBATCH_COHERE_URL";
+    public static final String OPENAI_API_KEY = "MLBATCH_OPENAI_API_KEY";
+    public static final String COHERE_API_KEY = "MLBATCH_COHERE_API_KEY";
+    public static final String OPENAI_BATCH_MODEL_ID = "MLBATCH_OPENAI_BATCH_MODEL_ID";
+    public static final String COHERE_BATCH_MODEL_ID = "MLBATCH_COHERE_BATCH_MODEL_ID";
     public static final String SAGEMAKER_BATCH_MODEL_ID = "MLBATCH_SAGEMAKER_BATCH_MODEL_ID";
     public static final String BEDROCK_BATCH_MODEL_ID = "MLBATCH_BEDROCK_BATCH_MODEL_ID";
     public static final String SAGEMAKER_REALTIME_MODEL_ID = "MLBATCH_SAGEMAKER_REALTIME_MODEL_ID";

@@ -398,6 +398,10 @@ public final class StackLauncher {
         v.put(StackEnv.MODEL_SERVICE_URL, model);
         v.put(StackEnv.SAGEMAKER_URL, model + "/sagemaker");
         v.put(StackEnv.BEDROCK_URL, model + "/bedrock");
+        v.put(StackEnv.OPENAI_URL, model + "/openai");
+        v.put(StackEnv.COHERE_URL, model + "/cohere");
+        v.put(StackEnv.OPENAI_API_KEY, LocalCredentials.OPENAI_API_KEY);
+        v.put(StackEnv.COHERE_API_KEY, LocalCredentials.COHERE_API_KEY);
         v.put("AWS_ACCESS_KEY_ID", LocalCredentials.ACCESS_KEY_ID);
         v.put("AWS_SECRET_ACCESS_KEY", LocalCredentials.SECRET_ACCESS_KEY);
         v.put("AWS_REGION", LocalCredentials.REGION);
@@ -419,7 +423,8 @@ public final class StackLauncher {
         out.println("  SigV4 gateway   " + env.get(StackEnv.GATEWAY_URL) + "  (services es, aoss)");
         out.println("  S3              " + env.get(StackEnv.S3_ENDPOINT) + "  (bucket " + env.get(StackEnv.S3_BUCKET) + ")");
         out.println("  model service   " + env.get(StackEnv.MODEL_SERVICE_URL) + "  (SageMaker " + env.get(StackEnv.SAGEMAKER_URL)
-                + ", Bedrock " + env.get(StackEnv.BEDROCK_URL) + ")");
+                + ", Bedrock " + env.get(StackEnv.BEDROCK_URL) + ", OpenAI " + env.get(StackEnv.OPENAI_URL)
+                + ", Cohere " + env.get(StackEnv.COHERE_URL) + ")");
         out.println("  access key id   " + env.get("AWS_ACCESS_KEY_ID") + ", region " + env.get("AWS_REGION")
                 + " (secret in the env file)");
     }

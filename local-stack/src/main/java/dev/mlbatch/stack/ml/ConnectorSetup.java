@@ -3,6 +3,7 @@ package dev.mlbatch.stack.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.StackEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import java.util.Set;
 
 /**
  * Creates, idempotently, the ML Commons connectors and remote models of the reference deployment,
- * pointed at the local model service: SageMaker and Bedrock, batch and real-time. The connector
+ * pointed at the local model service: SageMaker and Bedrock, batch and real-time, and OpenAI and Cohere batch
+ * (their files name the public APIs; the local copies point at the stand-ins). The connector
  * bodies are the readable files of {@code examples/connectors/} ({@code {{KEY}}} placeholders filled
  * from the env file). A connector whose rendered body is unchanged is reused with its model; a
  * changed one (e.g. the model service moved port) is replaced.
@@ -39,7 +41,13 @@ public final class ConnectorSetup {
             "sagemaker-batch.json", StackEnv.SAGEMAKER_BATCH_MODEL_ID,
             "bedrock-batch.json", StackEnv.BEDROCK_BATCH_MODEL_ID,
             "sagemaker-realtime.json", StackEnv.SAGEMAKER_REALTIME_MODEL_ID,
-            "bedrock-realtime.json", StackEnv.BEDROCK_REALTIME_MODEL_ID);
+            "bedrock-realtime.json", StackEnv.BEDROCK_REALTIME_MODEL_ID,
+            "openai-batch.json", StackEnv.OPENAI_BATCH_MODEL_ID,
+            "cohere-batch.json", StackEnv.COHERE_BATCH_MODEL_ID);
+
+    /** The public API base URLs in the OpenAI and Cohere connector files, replaced by the stand-ins' for the local copy. */
+    static final String OPENAI_PUBLIC_URL = "https://api.openai.com";
+    static final String COHERE_PUBLIC_URL = "https://api.cohere.com";
 
     private final StackEnv env;
     private final OpenSearchHttp os;
@@ -61,7 +69,10 @@ public final class ConnectorSetup {
     /** Creates what is missing, writes the model ids into the env file and returns the updated env. */
     public StackEnv run(Path envFile, PrintStream out) throws IOException, InterruptedException {
         String groupId = modelGroup();
-        StackEnv updated = env;
+        // An env file written before the OpenAI/Cohere stand-ins existed lacks their entries; they follow from the URL.
+        StackEnv updated = env.with(StackEnv.OPENAI_URL, openAiUrl()).with(StackEnv.COHERE_URL, cohereUrl())
+                .with(StackEnv.OPENAI_API_KEY, key(StackEnv.OPENAI_API_KEY, LocalCredentials.OPENAI_API_KEY))
+                .with(StackEnv.COHERE_API_KEY, key(StackEnv.COHERE_API_KEY, LocalCredentials.COHERE_API_KEY));
         for (Map.Entry<String, String> entry : CONNECTORS.entrySet()) {
             ObjectNode connector = render(entry.getKey());
             String connectorId = ensureConnector(connector);
@@ -87,7 +98,12 @@ public final class ConnectorSetup {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
+        // The OpenAI and Cohere files name the public APIs (usable as they are with a real key); the local copy points
+        // at the stand-ins, whose paths below the base URL are the same.
+        text = text.replace(OPENAI_PUBLIC_URL, openAiUrl()).replace(COHERE_PUBLIC_URL, cohereUrl());
         Map<String, String> values = Map.of(
+                "OPENAI_API_KEY", key(StackEnv.OPENAI_API_KEY, LocalCredentials.OPENAI_API_KEY),
+                "COHERE_API_KEY", key(StackEnv.COHERE_API_KEY, LocalCredentials.COHERE_API_KEY),
                 "MODEL_SERVICE_URL", env.get(StackEnv.MODEL_SERVICE_URL),
                 "AWS_ACCESS_KEY_ID", env.get("AWS_ACCESS_KEY_ID"),
                 "AWS_SECRET_ACCESS_KEY", env.get("AWS_SECRET_ACCESS_KEY"),
@@ -103,6 +119,21 @@ public final class ConnectorSetup {
         // The fingerprint of the rendered body tells a reusable connector from a stale one.
         connector.put("description", connector.path("description").asText() + " [mlbatch:" + fingerprint(text) + "]");
         return connector;
+    }
+
+    private String openAiUrl() {
+        String url = env.get(StackEnv.OPENAI_URL);
+        return url != null ? url : env.get(StackEnv.MODEL_SERVICE_URL) + "/openai";
+    }
+
+    private String cohereUrl() {
+        String url = env.get(StackEnv.COHERE_URL);
+        return url != null ? url : env.get(StackEnv.MODEL_SERVICE_URL) + "/cohere";
+    }
+
+    private String key(String envKey, String fallback) {
+        String value = env.get(envKey);
+        return value != null ? value : fallback;
     }
 
     private String ensureConnector(ObjectNode connector) {

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -18,9 +19,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The local AWS-compatible model service: one HTTP server answering SageMaker (batch transform and
- * endpoint invocations) and Bedrock (batch inference and InvokeModel) calls, every one SigV4-verified,
- * with all-MiniLM-L6-v2 behind both.
+ * The local model service: one HTTP server answering SageMaker (batch transform and endpoint invocations) and
+ * Bedrock (batch inference and InvokeModel) calls, every one SigV4-verified, and the OpenAI Files/Batch API and
+ * Cohere Datasets/Embed Jobs under {@code /openai/v1/...} and {@code /cohere/v1/...} (bearer keys), with
+ * all-MiniLM-L6-v2 behind all of them.
  *
  * <p>Routes (a {@code /sagemaker} or {@code /bedrock} path prefix is optional, but ML Commons needs
  * it to generate default status/cancel actions): {@code POST [/sagemaker]/<Operation>} or
@@ -38,6 +40,9 @@ public final class ModelService implements AutoCloseable {
     private final SigV4Verifier verifier;
     private final SageMakerApi sageMaker;
     private final BedrockApi bedrock;
+    private final OpenAiApi openAi;
+    private final CohereApi cohere;
+    private final StoredFiles storedFiles;
     private final FaultInjector faults = new FaultInjector();
     private final JobPool pool;
     private final S3Store s3;
@@ -45,6 +50,15 @@ public final class ModelService implements AutoCloseable {
     private final LoopbackHttpServer server;
 
     public ModelService(int port, String s3Endpoint, MiniLmModel model, ModelServiceConfig initial) throws IOException {
+        this(port, s3Endpoint, model, initial, null);
+    }
+
+    /**
+     * @param filesDir where the OpenAI files and Cohere dataset parts are kept (emptied now: the jobs naming them live
+     *                 in memory only), or null for a temporary folder removed at {@link #close()}
+     */
+    public ModelService(int port, String s3Endpoint, MiniLmModel model, ModelServiceConfig initial, Path filesDir)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         ModelServiceConfig cfg = initial.withDefaults();
         config.set(cfg);
@@ -58,7 +72,15 @@ public final class ModelService implements AutoCloseable {
                 pool, djl, faults, clock);
         bedrock = new BedrockApi(new BedrockJobRunner(s3, titan, faults, () -> config.get().stateDelayMillis(),
                 () -> config.get().bedrock(), clock), pool, titan, faults, () -> config.get().bedrock(), clock);
+        storedFiles = filesDir == null ? StoredFiles.inTempFolder() : new StoredFiles(filesDir, false);
+        openAi = new OpenAiApi(storedFiles, new OpenAiBatchRunner(storedFiles, model, faults,
+                () -> config.get().stateDelayMillis(), clock), pool, faults, LocalCredentials.OPENAI_API_KEY, clock);
+        AtomicReference<String> cohereBase = new AtomicReference<>();
+        cohere = new CohereApi(storedFiles, new CohereJobRunner(storedFiles, model, faults,
+                () -> config.get().stateDelayMillis(), clock), pool, model, faults, LocalCredentials.COHERE_API_KEY,
+                cohereBase::get, clock);
         server = new LoopbackHttpServer("model-service", port, 8, this::handle).start();
+        cohereBase.set(server.url() + "/cohere");
         LOG.info("model service listening on {}", server.url());
     }
 
@@ -87,6 +109,13 @@ public final class ModelService implements AutoCloseable {
         String path = call.rawPath();
         if (path.startsWith("/_mlbatch/")) {
             return admin(call);
+        }
+        // OpenAI and Cohere authenticate with bearer keys, not SigV4.
+        if (path.startsWith("/openai/")) {
+            return openAi.handle(call.method(), path.substring("/openai".length()), call);
+        }
+        if (path.startsWith("/cohere/")) {
+            return cohere.handle(call.method(), path.substring("/cohere".length()), call);
         }
         boolean isBedrock = path.startsWith("/bedrock/") || path.startsWith("/model-invocation-job") || path.startsWith("/model/");
         String provider = isBedrock ? "bedrock" : "sagemaker";
@@ -131,7 +160,8 @@ public final class ModelService implements AutoCloseable {
             return switch (call.method() + " " + call.rawPath()) {
                 // pid: lets `stack up` tell this stack's services JVM from another one answering on the port.
                 case "GET /_mlbatch/health" -> Reply.json(200, Map.of("status", "ok", "pid", ProcessHandle.current().pid(),
-                        "sagemakerJobs", sageMaker.jobs().size(), "bedrockJobs", bedrock.jobs().size()));
+                        "sagemakerJobs", sageMaker.jobs().size(), "bedrockJobs", bedrock.jobs().size(),
+                        "openaiBatches", openAi.batches().size(), "cohereEmbedJobs", cohere.jobs().size()));
                 case "GET /_mlbatch/config" -> Reply.json(200, config.get());
                 case "PUT /_mlbatch/config", "POST /_mlbatch/config" -> {
                     configure(JSON.readValue(call.body(), ModelServiceConfig.class));
@@ -148,6 +178,8 @@ public final class ModelService implements AutoCloseable {
     public void close() {
         server.close();
         pool.close();
+        cohere.close();
         s3.close();
+        storedFiles.close();
     }
 }

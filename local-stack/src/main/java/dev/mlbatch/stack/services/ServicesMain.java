@@ -64,7 +64,8 @@ public final class ServicesMain {
         long t0 = System.nanoTime();
         MiniLmModel model = new MiniLmModel();
         LOG.info("all-MiniLM-L6-v2 loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        ModelService modelService = new ModelService(Integer.parseInt(opts.get("--model-port")), s3.endpoint(), model, config);
+        ModelService modelService = new ModelService(Integer.parseInt(opts.get("--model-port")), s3.endpoint(), model, config,
+                home.root().resolve("model-service-files"));
         SigV4Gateway gateway = new SigV4Gateway(Integer.parseInt(opts.get("--gateway-port")), opts.get("--opensearch-url"));
 
         CountDownLatch stopped = new CountDownLatch(1);
