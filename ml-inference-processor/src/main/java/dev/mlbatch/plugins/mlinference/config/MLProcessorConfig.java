@@ -482,11 +482,10 @@ public class MLProcessorConfig {
                 || (aws != null && aws.getJobStsRoleArn() != null && !aws.getJobStsRoleArn().isBlank());
     }
 
-    @AssertTrue(message = "aws.region is required with a built-in Bedrock model_id, and aws_sigv4 must not be false: Bedrock is called directly "
-            + "and takes SigV4 (service bedrock) only")
+    @AssertTrue(message = "aws_sigv4 must not be false with a built-in Bedrock model_id: Bedrock is called directly and takes SigV4 "
+            + "(service bedrock, region aws.region) only")
     boolean isBuiltInModelSigned() {
-        return !isBuiltInBedrockModel() || actionType == ActionType.PREDICT
-                || (isSigningEnabled() && aws != null && aws.getRegion() != null && !aws.getRegion().isBlank());
+        return !isBuiltInBedrockModel() || actionType == ActionType.PREDICT || isSigningEnabled();
     }
 
     @AssertTrue(message = "action_type predict does not take a built-in Bedrock model_id (amazon.titan-embed-text-v2:0, ...): real-time "
