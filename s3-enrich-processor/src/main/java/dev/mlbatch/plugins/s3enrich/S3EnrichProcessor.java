@@ -160,6 +160,14 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         final String sourceKey = locator.sourceKeyFor(outputKey);
         final String bucket = config.getBucketName();
         final String uri = "s3://" + bucket + "/" + sourceKey;
+        // Checked before the source is read: an output line without a value costs no read.
+        final Object rawValue = event.get(config.getCorrelationKey(), Object.class);
+        final String correlationValue = CorrelationValue.of(rawValue);
+        if (correlationValue == null) {
+            throw new EnrichmentFailure(EnrichmentFailure.Reason.NO_CORRELATION_VALUE, uri,
+                    "no usable value under correlation key '" + config.getCorrelationKey() + "' (a non-blank string or an integer; found "
+                            + (rawValue == null ? "none" : rawValue.getClass().getSimpleName()) + ")");
+        }
         final EnrichmentFailure failedBefore = failedObjects.get(uri);
         if (failedBefore != null) {
             throw failedBefore;
@@ -170,13 +178,6 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         } catch (final EnrichmentFailure e) {
             failedObjects.put(uri, e);
             throw e;
-        }
-        final Object rawValue = event.get(config.getCorrelationKey(), Object.class);
-        final String correlationValue = CorrelationValue.of(rawValue);
-        if (correlationValue == null) {
-            throw new EnrichmentFailure(EnrichmentFailure.Reason.NO_CORRELATION_VALUE, uri,
-                    "no usable value under correlation key '" + config.getCorrelationKey() + "' (a non-blank string or an integer; found "
-                            + (rawValue == null ? "none" : rawValue.getClass().getSimpleName()) + ")");
         }
         final Object[] values = index.find(correlationValue);
         if (values == null) {
@@ -195,7 +196,7 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         final SourceRecordCache.Lookup lookup = cache.get(uri, () -> loader.load(bucket, key));
         if (lookup.outcome() != SourceRecordCache.Outcome.HIT) {
             final SourceIndex index = lookup.index();
-            LOG.info("s3_enrich: read {}: {} records{}{}{}", uri, index.size(),
+            LOG.info("s3_enrich: read {}: {} record(s){}{}{}", uri, index.size(),
                     index.recordsWithoutCorrelationValue() == 0 ? ""
                             : ", " + index.recordsWithoutCorrelationValue() + " without a value under '" + config.getSourceCorrelationKey() + "' (skipped)",
                     index.repeatedCorrelationValues() == 0 ? ""

@@ -179,7 +179,7 @@ public class S3EnrichProcessorConfig {
         return s3ObjectSizeLimit != null && s3ObjectSizeLimit.getBytes() >= 1 && s3ObjectSizeLimit.getBytes() <= MAX_SIZE_LIMIT_BYTES;
     }
 
-    @AssertTrue(message = "cache_ttl must be between 1 minute and 120 minutes (e.g. PT10M or 10m)")
+    @AssertTrue(message = "cache_ttl must be between 1 minute and 120 minutes (e.g. PT10M or 600s)")
     boolean isCacheTtlValid() {
         return cacheTtl != null && cacheTtl.compareTo(Duration.ofMinutes(1)) >= 0 && cacheTtl.compareTo(Duration.ofMinutes(120)) <= 0;
     }
