@@ -37,6 +37,7 @@ public final class BedrockApi {
     private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+");
     private static final Pattern JOB_ID = Pattern.compile("[a-z0-9]{12}");
+    private static final Pattern CLIENT_REQUEST_TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
 
     private final Map<String, InvocationJob> jobs = new ConcurrentHashMap<>();
     private final BedrockJobRunner runner;
@@ -125,6 +126,10 @@ public final class BedrockApi {
                     + "outputDataConfig.s3OutputDataConfig.s3Uri are required");
         }
         String token = body.path("clientRequestToken").asText(null);
+        if (token != null && (token.length() > 256 || !CLIENT_REQUEST_TOKEN.matcher(token).matches())) {
+            return validation("1 validation error detected: Value '" + token + "' at 'clientRequestToken' failed to satisfy constraint: "
+                    + "Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9])* and have length less than or equal to 256");
+        }
         synchronized (jobs) {
             if (token != null) {
                 for (InvocationJob existing : jobs.values()) {
