@@ -49,6 +49,10 @@ public final class RecordScreen {
             // OpenAI matches each output line to its request by custom_id; without one a vector could not be placed.
             return Optional.of("the record has no custom_id string");
         }
+        if (service == ServiceName.COHERE && !node.path("id").isValueNode()) {
+            // The dataset keeps field id (keep_fields=id): Cohere refuses a dataset with a row without it.
+            return Optional.of("the record has no id");
+        }
         final JsonNode text = node.at(textPath);
         if (text.isMissingNode() || text.isNull()) {
             return Optional.of("text is missing at " + textPathName);

@@ -32,6 +32,21 @@ class BatchPredictRequestFactoryTest {
     }
 
     @Test
+    void openAiAndCohereBodiesFollowTheContract() {
+        final BatchPredictRequestFactory factory = new BatchPredictRequestFactory(mapper, "s3://my-bucket/out/", Map.of());
+        assertEquals("{\"parameters\":{\"input_file_id\":\"file-abc\",\"endpoint\":\"/v1/embeddings\","
+                        + "\"metadata\":{\"job_name\":\"mlb-o-a1\",\"input_uri\":\"s3://my-bucket/prepared/part-0001.jsonl\"}}}",
+                factory.openAi("file-abc", "mlb-o-a1", new InputObject("my-bucket", "prepared/part-0001.jsonl", "")).toString());
+        assertEquals("{\"parameters\":{\"dataset_id\":\"ds-1\",\"name\":\"mlb-c-a1\"}}", factory.cohere("ds-1", "mlb-c-a1").toString());
+        assertEquals("s3://my-bucket/out/mlb-o-a1/output.jsonl", factory.hostedOutputUri("mlb-o-a1", OpenAiBatchFiles.OUTPUT_FILE));
+        // parameters may add keys (or choose another endpoint), after the processor's own.
+        final var extra = new BatchPredictRequestFactory(mapper, "s3://b/out", Map.of("endpoint", "/v1/other", "completion_window", "24h"))
+                .openAi("f", "j", new InputObject("b", "k", "")).get("parameters");
+        assertEquals("/v1/other", extra.path("endpoint").asText());
+        assertEquals("24h", extra.path("completion_window").asText());
+    }
+
+    @Test
     void parametersAreMergedAsJson() {
         final Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("TransformResources", Map.of("InstanceType", "ml.m5.xlarge", "InstanceCount", 2));

@@ -26,6 +26,20 @@ class FailureClassifierTest {
     }
 
     @Test
+    void openAiAndCohereRateLimitsThroughMlCommonsAreThrottling() {
+        // ML Commons passes the provider's status on: OpenAI's and Cohere's 429 with their own envelopes.
+        assertEquals(FailureKind.THROTTLED, classify(429, "status_exception",
+                "Error from remote service: {\"error\":{\"message\":\"Rate limit reached for text-embedding-3-small in organization org-x on "
+                        + "requests per min (RPM): Limit 3000.\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"));
+        assertEquals(FailureKind.THROTTLED, classify(429, "status_exception",
+                "Error from remote service: {\"message\":\"You are using a Trial key, which is limited to 10 API calls / minute.\"}"));
+        // ...while their refusals of the request itself are permanent.
+        assertEquals(FailureKind.PERMANENT, classify(400, "status_exception",
+                "Error from remote service: {\"error\":{\"message\":\"Invalid 'input_file_id': 'file-x'.\",\"type\":\"invalid_request_error\"}}"));
+        assertEquals(FailureKind.PERMANENT, classify(401, "status_exception", "Error from remote service: {\"message\":\"invalid api token\"}"));
+    }
+
+    @Test
     void duplicateNamesMeanAlreadySubmitted() {
         assertEquals(FailureKind.DUPLICATE_JOB, classify(400, "status_exception",
                 "Error from remote service: {\"__type\":\"ResourceInUse\",\"message\":\"Job name must be unique within an AWS account and region, and a job with this name already exists\"}"));

@@ -127,8 +127,9 @@ class MLProcessorConfigTest {
     void unknownKeysAndValuesAreRefused() {
         final IllegalArgumentException unknownKey = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(MINIMAL + "max_jobs: 3\n"));
         assertTrue(unknownKey.getMessage().contains("max_jobs"), unknownKey.getMessage());
-        final IllegalArgumentException badService = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(MINIMAL + "service_name: openai\n"));
-        assertTrue(badService.getMessage().contains("service_name must be one of sagemaker, bedrock"), badService.getMessage());
+        final IllegalArgumentException badService = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(MINIMAL + "service_name: vertex\n"));
+        assertTrue(badService.getMessage().contains("service_name must be one of sagemaker, bedrock, openai, cohere; got 'vertex'"),
+                badService.getMessage());
         final IllegalArgumentException badAction = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(MINIMAL + "action_type: stream\n"));
         assertTrue(badAction.getMessage().contains("action_type must be one of batch_predict, predict"), badAction.getMessage());
     }

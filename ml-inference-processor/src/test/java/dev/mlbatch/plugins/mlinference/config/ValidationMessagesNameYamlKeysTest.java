@@ -49,6 +49,7 @@ class ValidationMessagesNameYamlKeysTest {
             username: someone                                              | username          | username and password go together
             action_type: predict                                           | input_key         | input_key is required with action_type predict
             { action_type: predict, input_key: text }                      | output_key        | output_key is required with action_type predict
+            service_name: openai                                           | provider_api      | provider_api.api_key is required with service_name openai or cohere
             """)
     void ruleIsReportedUnderTheKeyTheUserWrote(final String change, final String key, final String message) throws Exception {
         final ConfigurationException e = assertThrows(ConfigurationException.class, () -> bind(change));
