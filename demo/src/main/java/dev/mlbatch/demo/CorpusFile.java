@@ -349,7 +349,8 @@ public final class CorpusFile {
                 }
             }
             for (final String reserved : provider.reservedFields()) {
-                if (record.has(reserved)) {
+                // The id and text fields are renamed to _id and text, so they may bear a reserved name (Cohere's id).
+                if (record.has(reserved) && !reserved.equals(idName) && !reserved.equals(textName)) {
                     return "has a field '" + reserved + "', which the " + provider + " pipelines write themselves";
                 }
             }

@@ -365,7 +365,7 @@ public final class EndToEndFlow implements AutoCloseable {
      */
     public void awaitJobsEnded(final RuntimeProcess trigger, final Duration timeout) throws InterruptedException {
         out.printf("stage 2 (%s): one %s batch job per %s%n", TRIGGER, provider,
-                provider == Provider.SAGEMAKER ? "group of input files" : "input file");
+                provider.jobUnit());
         stageTimes.put("stage 2 trigger", watch(trigger, "its jobs ended", timeout, POLL, () -> {
             final int inputs = observer.inputFiles().size();
             final int outputs = observer.outputFiles().size();

@@ -3,6 +3,7 @@ package dev.mlbatch.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalStack;
+import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,7 +20,8 @@ import java.util.Map;
 
 /**
  * Reads how far one provider's flow has got, from the outside, as a user would check it: objects in S3, the
- * provider's own job list (the local model service's ListTransformJobs / ListModelInvocationJobs), and the index.
+ * provider's own job list (the local model service's ListTransformJobs / ListModelInvocationJobs / OpenAI batches /
+ * Cohere embed jobs), and the index.
  */
 public final class FlowObserver {
 
@@ -34,6 +36,7 @@ public final class FlowObserver {
     private final SignedHttpClient bedrock;
     /** Whether each SageMaker job seen writes under this flow's prefix (a job's output path never changes). */
     private final Map<String, Boolean> ownJobs = new java.util.concurrent.ConcurrentHashMap<>();
+    private HostedApiJobs hostedApiJobs;
 
     public FlowObserver(final LocalStack stack, final Provider provider, final FlowDestination destination, final S3Client s3) {
         this.stack = stack;
@@ -79,13 +82,25 @@ public final class FlowObserver {
     /** Jobs the provider received since {@code since}. */
     public ProviderJobs providerJobs(final Instant since) {
         try {
-            return provider == Provider.SAGEMAKER ? transformJobs(since) : invocationJobs(since);
+            return switch (provider) {
+                case SAGEMAKER -> transformJobs(since);
+                case BEDROCK -> invocationJobs(since);
+                case OPENAI -> hostedApi(StackEnv.OPENAI_URL, StackEnv.OPENAI_API_KEY).openAiBatches(since);
+                case COHERE -> hostedApi(StackEnv.COHERE_URL, StackEnv.COHERE_API_KEY).cohereEmbedJobs(since);
+            };
         } catch (final IOException e) {
             throw new IllegalStateException("could not list " + provider + " jobs at " + stack.modelServiceUrl() + ": " + e.getMessage(), e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    private HostedApiJobs hostedApi(final String urlKey, final String apiKeyKey) {
+        if (hostedApiJobs == null) {
+            hostedApiJobs = new HostedApiJobs(stack.env().get(urlKey), stack.env().get(apiKeyKey), ownOutput());
+        }
+        return hostedApiJobs;
     }
 
     private ProviderJobs transformJobs(final Instant since) throws IOException, InterruptedException {

@@ -2,24 +2,43 @@ package dev.mlbatch.demo;
 
 import dev.mlbatch.stack.StackEnv;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * The two batch providers of the flow and where each keeps its data: the S3 prefixes the pipelines in
+ * The batch providers of the flow and where each keeps its data: the S3 prefixes the pipelines in
  * {@code pipelines/local/<name>/} read and write, the index stage 3 fills, and the env-file keys of its models.
  */
 public enum Provider {
-    SAGEMAKER("sagemaker", ".manifest", StackEnv.SAGEMAKER_REALTIME_MODEL_ID),
-    BEDROCK("bedrock", "manifest.json.out", StackEnv.BEDROCK_REALTIME_MODEL_ID);
+    SAGEMAKER("sagemaker", List.of(".manifest"), StackEnv.SAGEMAKER_REALTIME_MODEL_ID, List.of("SageMakerOutput"), 1),
+    BEDROCK("bedrock", List.of("manifest.json.out"), StackEnv.BEDROCK_REALTIME_MODEL_ID,
+            List.of("recordId", "modelInput", "modelOutput"), 100),
+    /**
+     * The local stack has no real-time OpenAI or Cohere model; every local model answers with all-MiniLM-L6-v2, so
+     * the SageMaker real-time model embeds the questions into the same space as these providers' batch vectors.
+     */
+    OPENAI("openai", List.of("errors.jsonl"), StackEnv.SAGEMAKER_REALTIME_MODEL_ID,
+            List.of("custom_id", "method", "url", "body", "response", "error"), 1),
+    COHERE("cohere", List.of(), StackEnv.SAGEMAKER_REALTIME_MODEL_ID, List.of("id", "embeddings"), 1);
+
+    /** Stage 1 writes input files of this many records (pipelines/local/<provider>/1-prepare.yaml). */
+    private static final int RECORDS_PER_INPUT_FILE = 500;
 
     private final String id;
-    private final String bookkeepingSuffix;
+    private final List<String> bookkeepingSuffixes;
     private final String realtimeModelKey;
+    private final List<String> reservedFields;
+    private final int minimumRecordsPerJob;
 
-    Provider(final String id, final String bookkeepingSuffix, final String realtimeModelKey) {
+    Provider(final String id, final List<String> bookkeepingSuffixes, final String realtimeModelKey,
+             final List<String> reservedFields, final int minimumRecordsPerJob) {
         this.id = id;
-        this.bookkeepingSuffix = bookkeepingSuffix;
+        this.bookkeepingSuffixes = bookkeepingSuffixes;
         this.realtimeModelKey = realtimeModelKey;
+        this.reservedFields = reservedFields;
+        this.minimumRecordsPerJob = minimumRecordsPerJob;
     }
 
     public static Provider parse(final String name) {
@@ -28,7 +47,12 @@ public enum Provider {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown provider '" + name + "' (sagemaker or bedrock)");
+        throw new IllegalArgumentException("unknown provider '" + name + "' (" + choices(", ") + ")");
+    }
+
+    /** {@code sagemaker|bedrock|openai|cohere}, for usage lines. */
+    public static String choices(final String separator) {
+        return Arrays.stream(values()).map(Provider::id).collect(Collectors.joining(separator));
     }
 
     public String id() {
@@ -52,9 +76,17 @@ public enum Provider {
         return id + "/output/";
     }
 
-    /** Objects among inputs or outputs that are the provider's bookkeeping (manifests), not records. */
+    /**
+     * Objects among inputs or outputs that are bookkeeping, not records to index: SageMaker manifests, Bedrock's
+     * record counts, the copy of an OpenAI batch's error file (ml_inference dead-letters or resubmits those records).
+     */
     public boolean isBookkeeping(final String key) {
-        return key.endsWith(bookkeepingSuffix);
+        return bookkeepingSuffixes.stream().anyMatch(key::endsWith);
+    }
+
+    /** SageMaker runs one job per group of input files, the others one per file. */
+    public String jobUnit() {
+        return this == SAGEMAKER ? "group of input files" : "input file";
     }
 
     /**
@@ -67,7 +99,7 @@ public enum Provider {
 
     /**
      * The longest text stage 1 lets into a job ({@code pipelines/local/<provider>/1-prepare.yaml}): Bedrock Titan's
-     * input limit, applied to SageMaker too.
+     * input limit, applied to every provider.
      */
     public int maxTextCharacters() {
         return 50_000;
@@ -75,11 +107,12 @@ public enum Provider {
 
     /**
      * Fields of a record the provider's pipelines write themselves: SageMaker's joined output ({@code SageMakerOutput},
-     * 3-ingest takes the vector from it), Bedrock's record id and model input and output (1-prepare, 3-ingest). A
-     * record of the user's own with such a field would lose it, or send its vector to another document.
+     * 3-ingest takes the vector from it), Bedrock's record id and model input and output, OpenAI's request and answer
+     * lines, Cohere's kept id and embeddings (1-prepare, 3-ingest). A record of the user's own with such a field
+     * would lose it, or send its vector to another document.
      */
-    public java.util.List<String> reservedFields() {
-        return this == SAGEMAKER ? java.util.List.of("SageMakerOutput") : java.util.List.of("recordId", "modelInput", "modelOutput");
+    public List<String> reservedFields() {
+        return reservedFields;
     }
 
     public String realtimeModelKey() {
@@ -88,10 +121,12 @@ public enum Provider {
 
     /** Bedrock runs a job only over 100 to 50,000 records; stage 1 writes files of 500. */
     public String recordCountProblem(final int records) {
-        if (this == BEDROCK && records % 500 != 0 && records % 500 < 100) {
-            return "Bedrock needs at least 100 records per job and stage 1 writes files of 500 records, so "
-                    + records + " records would leave a last file of " + (records % 500)
-                    + "; use a multiple of 500 or leave at least 100 records in the last file";
+        final int last = records % RECORDS_PER_INPUT_FILE;
+        if (last != 0 && last < minimumRecordsPerJob) {
+            return "Bedrock needs at least " + minimumRecordsPerJob + " records per job and stage 1 writes files of "
+                    + RECORDS_PER_INPUT_FILE + " records, so " + records + " records would leave a last file of " + last
+                    + "; use a multiple of " + RECORDS_PER_INPUT_FILE + " or leave at least " + minimumRecordsPerJob
+                    + " records in the last file";
         }
         return null;
     }

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 /** The batch jobs a provider (the local model service) received during one flow, with their states. */
 public record ProviderJobs(List<Job> jobs) {
 
-    private static final Set<String> SUCCEEDED = Set.of("Completed", "PartiallyCompleted");
-    private static final Set<String> FAILED = Set.of("Failed", "Stopped", "Expired");
+    /** SageMaker and Bedrock statuses, OpenAI's ({@code completed}) and Cohere's ({@code complete}). */
+    private static final Set<String> SUCCEEDED = Set.of("Completed", "PartiallyCompleted", "completed", "complete");
+    private static final Set<String> FAILED = Set.of("Failed", "Stopped", "Expired", "failed", "expired", "cancelled");
 
     public record Job(String name, String status, String reason) {
     }

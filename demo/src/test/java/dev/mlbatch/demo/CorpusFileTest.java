@@ -145,6 +145,22 @@ class CorpusFileTest {
     }
 
     @Test
+    void cohereKeepsItsOwnIdFieldYetTakesARecordWhoseIdFieldIsNamedId() throws IOException {
+        final Path file = Files.writeString(tmp.resolve("cohere.jsonl"), """
+                {"_id":"1","text":"a","id":"x-7"}
+                {"_id":"2","text":"b","custom_id":"c"}
+                """);
+        assertEquals(List.of(file + ":1: has a field 'id', which the cohere pipelines write themselves"),
+                CorpusFile.read(file, CorpusFile.Fields.DEFAULT, Provider.COHERE).problems().stream().map(CorpusFile.Problem::toString).toList());
+        assertEquals(List.of(file + ":2: has a field 'custom_id', which the openai pipelines write themselves"),
+                CorpusFile.read(file, CorpusFile.Fields.DEFAULT, Provider.OPENAI).problems().stream().map(CorpusFile.Problem::toString).toList());
+        final Path idBody = Files.writeString(tmp.resolve("cohere-id.jsonl"), "{\"id\":\"a\",\"body\":\"the first passage\"}\n");
+        final CorpusFile corpus = CorpusFile.read(idBody, ID_BODY, Provider.COHERE);
+        assertEquals(List.of(), corpus.problems(), "--id-field id is renamed to _id, so it does not clash with Cohere's id");
+        assertEquals(1, corpus.records().size());
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         final Path missing = tmp.resolve("nope.jsonl");
         final NoSuchFileException e = assertThrows(NoSuchFileException.class,
