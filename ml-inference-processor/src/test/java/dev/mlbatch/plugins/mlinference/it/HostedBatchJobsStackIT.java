@@ -59,7 +59,7 @@ class HostedBatchJobsStackIT {
     void anOpenAiObjectEndsCompletedWithAVectorPerGoodRecordAndAReplayMakesNoSecondJob() throws Exception {
         final String modelId = run.stack.openAiBatchModelId();
         assumeTrue(modelId != null, "the local stack has no OpenAI batch model (MLBATCH_OPENAI_BATCH_MODEL_ID): its OpenAI stand-in is not set up");
-        assumeMlCommonsMayCall(run.stack.openAiUrl());
+        assumeMlCommonsMayCall(run.stack.openAiUrl(), "MLBATCH_OPENAI_BATCH_CONNECTOR_ID");
         final StringBuilder body = new StringBuilder();
         for (int i = 0; i < RECORDS; i++) {
             // Record 3 has a blank text: rejected before the job, so RECORDS - 1 good records.
@@ -92,7 +92,7 @@ class HostedBatchJobsStackIT {
     void aCohereObjectEndsCompletedWithAVectorPerGoodRecordAndAReplayMakesNoSecondJob() throws Exception {
         final String modelId = run.stack.cohereBatchModelId();
         assumeTrue(modelId != null, "the local stack has no Cohere batch model (MLBATCH_COHERE_BATCH_MODEL_ID): its Cohere stand-in is not set up");
-        assumeMlCommonsMayCall(run.stack.cohereUrl());
+        assumeMlCommonsMayCall(run.stack.cohereUrl(), "MLBATCH_COHERE_BATCH_CONNECTOR_ID");
         final StringBuilder body = new StringBuilder();
         for (int i = 0; i < RECORDS; i++) {
             final String text = i == 2 ? "" : "Passage " + i + " about offline batch inference with Cohere.";
@@ -120,26 +120,25 @@ class HostedBatchJobsStackIT {
     }
 
     /**
-     * ML Commons refuses HTTP connectors (OpenAI, Cohere) to loopback and private addresses unless
-     * plugins.ml_commons.connector.private_ip_enabled is set ("Remote inference host name has private ip address"),
-     * and on 2.19.1 its task refresh refuses them even then (seen on this stack, 2026-12-07): such a stack cannot run
-     * these jobs, whatever the processor does.
+     * ML Commons refuses {@code http}-protocol connectors (OpenAI, Cohere) to loopback and private addresses
+     * ("Remote inference host name has private ip address"). plugins.ml_commons.connector.private_ip_enabled lifts
+     * that for _batch_predict, but 2.19's task refresh (GetTaskTransportAction) never applies the setting, so such a
+     * job could be created and never followed: this stack cannot run these jobs, whatever the processor does.
      */
-    private void assumeMlCommonsMayCall(final String standInUrl) throws Exception {
+    private void assumeMlCommonsMayCall(final String standInUrl, final String connectorIdKey) throws Exception {
         final java.net.InetAddress address = java.net.InetAddress.getByName(URI.create(standInUrl).getHost());
         final boolean privateAddress = address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
                 || address.isAnyLocalAddress();
-        final HttpResponse<String> settings = HTTP.send(HttpRequest.newBuilder(URI.create(run.stack.openSearchUrl()
-                + "/_cluster/settings?include_defaults=true&flat_settings=true")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        final JsonNode all = StackRun.JSON.readTree(settings.body());
-        boolean privateIpEnabled = false;
-        for (final String scope : new String[]{"defaults", "persistent", "transient"}) {
-            final JsonNode value = all.path(scope).path("plugins.ml_commons.connector.private_ip_enabled");
-            privateIpEnabled = value.isMissingNode() ? privateIpEnabled : "true".equals(value.asText());
+        final String connectorId = run.stack.asMap().get(connectorIdKey);
+        String protocol = "http";
+        if (connectorId != null) {
+            final HttpResponse<String> connector = HTTP.send(HttpRequest.newBuilder(URI.create(run.stack.openSearchUrl()
+                    + "/_plugins/_ml/connectors/" + connectorId)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            protocol = StackRun.JSON.readTree(connector.body()).path("protocol").asText("http");
         }
-        assumeTrue(!privateAddress || privateIpEnabled, "ML Commons on this stack refuses HTTP connectors to the stand-in at " + standInUrl
-                + " (a private address, plugins.ml_commons.connector.private_ip_enabled false): 'Remote inference host name has private ip"
-                + " address'");
+        assumeTrue(!privateAddress || !"http".equals(protocol), "ML Commons 2.19 refuses http connectors to the stand-in at "
+                + standInUrl + " (a private address): 'Remote inference host name has private ip address'; the task refresh does so "
+                + "even with plugins.ml_commons.connector.private_ip_enabled");
     }
 
     private Event runToCompletion(final MLProcessor processor, final String key) throws Exception {
