@@ -1,5 +1,6 @@
 package dev.mlbatch.stack;
 
+import dev.mlbatch.stack.http.PublicLoopbackAddress;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.ml.UnfinishedBatchTasks;
 import dev.mlbatch.stack.opensearch.MavenFetcher;
@@ -398,8 +399,12 @@ public final class StackLauncher {
         v.put(StackEnv.MODEL_SERVICE_URL, model);
         v.put(StackEnv.SAGEMAKER_URL, model + "/sagemaker");
         v.put(StackEnv.BEDROCK_URL, model + "/bedrock");
-        v.put(StackEnv.OPENAI_URL, model + "/openai");
-        v.put(StackEnv.COHERE_URL, model + "/cohere");
+        // ML Commons' http connectors (OpenAI, Cohere) refuse 127.0.0.1; the model service also listens on a loopback
+        // alias they accept (PublicLoopbackAddress).
+        String hosted = PublicLoopbackAddress.ensure().map(a -> "http://" + a.getHostAddress() + ":" + ports.getProperty("model.port"))
+                .orElse(model);
+        v.put(StackEnv.OPENAI_URL, hosted + "/openai");
+        v.put(StackEnv.COHERE_URL, hosted + "/cohere");
         v.put(StackEnv.OPENAI_API_KEY, LocalCredentials.OPENAI_API_KEY);
         v.put(StackEnv.COHERE_API_KEY, LocalCredentials.COHERE_API_KEY);
         v.put("AWS_ACCESS_KEY_ID", LocalCredentials.ACCESS_KEY_ID);

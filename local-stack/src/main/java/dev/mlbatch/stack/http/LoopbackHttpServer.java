@@ -35,6 +35,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Function<HttpCall, Reply> handler;
+    private HttpServer alias;
 
     public LoopbackHttpServer(String name, int port, int threads, Function<HttpCall, Reply> handler) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
@@ -45,6 +47,16 @@ public final class LoopbackHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", exchange -> serve(exchange, handler));
+        this.handler = handler;
+    }
+
+    /** Serves the same handler on {@code address} too, on the same port (see {@link PublicLoopbackAddress}). */
+    public LoopbackHttpServer alsoOn(InetAddress address) throws IOException {
+        alias = HttpServer.create(new InetSocketAddress(address, port()), 128);
+        alias.setExecutor(executor);
+        alias.createContext("/", exchange -> serve(exchange, handler));
+        alias.start();
+        return this;
     }
 
     public LoopbackHttpServer start() {
@@ -99,6 +111,9 @@ public final class LoopbackHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (alias != null) {
+            alias.stop(0);
+        }
         server.stop(0);
         executor.shutdownNow();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.http.HttpCall;
 import dev.mlbatch.stack.http.LoopbackHttpServer;
+import dev.mlbatch.stack.http.PublicLoopbackAddress;
 import dev.mlbatch.stack.http.Reply;
 import dev.mlbatch.stack.s3.S3Store;
 import dev.mlbatch.stack.sigv4.SigV4Verifier;
@@ -11,10 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -80,8 +83,15 @@ public final class ModelService implements AutoCloseable {
                 () -> config.get().stateDelayMillis(), clock), pool, model, faults, LocalCredentials.COHERE_API_KEY,
                 cohereBase::get, clock);
         server = new LoopbackHttpServer("model-service", port, 8, this::handle).start();
-        cohereBase.set(server.url() + "/cohere");
-        LOG.info("model service listening on {}", server.url());
+        // OpenAI and Cohere are also served on a loopback alias ML Commons' http connectors may call (see
+        // PublicLoopbackAddress); their dataset download URLs use it too.
+        final Optional<InetAddress> alias = PublicLoopbackAddress.ensure();
+        if (alias.isPresent()) {
+            server.alsoOn(alias.get());
+        }
+        final String hostedBase = alias.map(a -> "http://" + a.getHostAddress() + ":" + server.port()).orElse(server.url());
+        cohereBase.set(hostedBase + "/cohere");
+        LOG.info("model service listening on {}{}", server.url(), alias.map(a -> " and " + hostedBase + " (OpenAI, Cohere)").orElse(""));
     }
 
     public String url() {

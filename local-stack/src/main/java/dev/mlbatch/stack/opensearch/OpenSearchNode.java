@@ -87,7 +87,7 @@ public final class OpenSearchNode {
                 "# a developer machine's disk may be fuller than the default watermarks allow",
                 "cluster.routing.allocation.disk.threshold_enabled: false",
                 "plugins.ml_commons.only_run_on_ml_node: false",
-                "plugins.ml_commons.trusted_connector_endpoints_regex: [\"^http://127\\\\.0\\\\.0\\\\.1:.*$\"]",
+                "plugins.ml_commons.trusted_connector_endpoints_regex: [\"^http://127\\\\.0\\\\.0\\\\.1:.*$\", \"^http://198\\\\.18\\\\.0\\\\.7:.*$\"]",
                 "plugins.ml_commons.offline_batch_inference_enabled: true",
                 "plugins.ml_commons.jvm_heap_memory_threshold: 100",
                 "plugins.ml_commons.native_memory_threshold: 100",
