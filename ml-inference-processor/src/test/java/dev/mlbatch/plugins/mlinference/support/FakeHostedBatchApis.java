@@ -204,43 +204,17 @@ public final class FakeHostedBatchApis implements AutoCloseable {
         final ObjectNode remote;
         final String jobName;
         if (modelId.equals(OPENAI_MODEL)) {
-            final String fileId = parameters.path("input_file_id").asText();
-            if (!files.containsKey(fileId)) {
-                return MAPPER.createObjectNode().put("error", "{\"error\":{\"message\":\"Invalid 'input_file_id': '" + fileId + "'.\"}}");
+            final ObjectNode batch = createBatch(parameters);
+            if (batch.has("error")) {
+                return MAPPER.createObjectNode().put("error", batch.toString());
             }
-            final ObjectNode batch = MAPPER.createObjectNode();
-            batch.put("id", "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-            batch.put("object", "batch");
-            batch.put("endpoint", parameters.path("endpoint").asText());
-            batch.putNull("errors");
-            batch.put("input_file_id", fileId);
-            batch.put("completion_window", "24h");
-            batch.put("status", "validating");
-            batch.putNull("output_file_id");
-            batch.putNull("error_file_id");
-            batch.put("created_at", System.currentTimeMillis() / 1000);
-            batch.putObject("request_counts").put("total", 0).put("completed", 0).put("failed", 0);
-            batch.set("metadata", parameters.path("metadata").deepCopy());
-            batches.put(batch.get("id").asText(), batch);
-            startedNanos.put(batch.get("id").asText(), System.nanoTime());
             jobName = parameters.path("metadata").path("job_name").asText();
             remote = batch.deepCopy();
         } else {
-            final String datasetId = parameters.path("dataset_id").asText();
-            final ObjectNode dataset = datasets.get(datasetId);
-            if (dataset == null || !"validated".equals(dataset.path("validation_status").asText())) {
-                return MAPPER.createObjectNode().put("error", "{\"message\":\"dataset " + datasetId + " is not a validated dataset\"}");
+            final ObjectNode job = createEmbedJob(parameters);
+            if (!job.has("job_id")) {
+                return MAPPER.createObjectNode().put("error", job.toString());
             }
-            final ObjectNode job = MAPPER.createObjectNode();
-            job.put("job_id", UUID.randomUUID().toString());
-            job.put("name", parameters.path("name").asText());
-            job.put("status", "processing");
-            job.put("created_at", "2026-12-07T06:00:00Z");
-            job.put("input_dataset_id", datasetId);
-            job.put("model", "embed-english-v3.0");
-            job.put("truncate", "END");
-            embedJobs.put(job.get("job_id").asText(), job);
-            startedNanos.put(job.get("job_id").asText(), System.nanoTime());
             jobName = parameters.path("name").asText();
             remote = MAPPER.createObjectNode().put("job_id", job.get("job_id").asText());
             remote.putObject("meta").putObject("api_version").put("version", "1");
@@ -248,12 +222,57 @@ public final class FakeHostedBatchApis implements AutoCloseable {
         remote.putNull("dlq");
         final Task task = new Task(modelId, remote);
         tasks.put(task.id, task);
-        jobsCreated.add(jobName);
         final ObjectNode answer = MAPPER.createObjectNode();
         answer.put("task_id", task.id);
         answer.put("status", "CREATED");
         answer.set("remote_job", remote.deepCopy());
         return answer;
+    }
+
+    /** OpenAI's POST /v1/batches: the batch object, or OpenAI's error envelope. */
+    private ObjectNode createBatch(final JsonNode parameters) {
+        final String fileId = parameters.path("input_file_id").asText();
+        if (!files.containsKey(fileId)) {
+            return (ObjectNode) read("{\"error\":{\"message\":\"Invalid 'input_file_id': '" + fileId + "'.\"}}");
+        }
+        final ObjectNode batch = MAPPER.createObjectNode();
+        batch.put("id", "batch_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        batch.put("object", "batch");
+        batch.put("endpoint", parameters.path("endpoint").asText());
+        batch.putNull("errors");
+        batch.put("input_file_id", fileId);
+        batch.put("completion_window", "24h");
+        batch.put("status", "validating");
+        batch.putNull("output_file_id");
+        batch.putNull("error_file_id");
+        batch.put("created_at", System.currentTimeMillis() / 1000);
+        batch.putObject("request_counts").put("total", 0).put("completed", 0).put("failed", 0);
+        batch.set("metadata", parameters.path("metadata").deepCopy());
+        batches.put(batch.get("id").asText(), batch);
+        startedNanos.put(batch.get("id").asText(), System.nanoTime());
+        jobsCreated.add(parameters.path("metadata").path("job_name").asText());
+        return batch;
+    }
+
+    /** Cohere's POST /v1/embed-jobs: the job (the caller answers {job_id, meta}), or Cohere's error envelope. */
+    private ObjectNode createEmbedJob(final JsonNode parameters) {
+        final String datasetId = parameters.path("dataset_id").asText();
+        final ObjectNode dataset = datasets.get(datasetId);
+        if (dataset == null || !"validated".equals(dataset.path("validation_status").asText())) {
+            return MAPPER.createObjectNode().put("message", "dataset " + datasetId + " is not a validated dataset");
+        }
+        final ObjectNode job = MAPPER.createObjectNode();
+        job.put("job_id", UUID.randomUUID().toString());
+        job.put("name", parameters.path("name").asText());
+        job.put("status", "processing");
+        job.put("created_at", "2026-12-07T06:00:00Z");
+        job.put("input_dataset_id", datasetId);
+        job.put("model", "embed-english-v3.0");
+        job.put("truncate", "END");
+        embedJobs.put(job.get("job_id").asText(), job);
+        startedNanos.put(job.get("job_id").asText(), System.nanoTime());
+        jobsCreated.add(parameters.path("name").asText());
+        return job;
     }
 
     /** A task GET: ML Commons reads the job's status from the provider, merges it into remote_job and maps the state. */
@@ -428,6 +447,17 @@ public final class FakeHostedBatchApis implements AutoCloseable {
                 return;
             }
             reply(exchange, 200, new String(content, StandardCharsets.UTF_8));
+        } else if (method.equals("POST") && path.equals("/v1/batches")) {
+            // What a real ML Commons connector calls (batch_predict action).
+            final ObjectNode batch = createBatch(MAPPER.readTree(body));
+            reply(exchange, batch.has("error") ? 404 : 200, batch.toString());
+        } else if (method.equals("GET") && path.startsWith("/v1/batches/")) {
+            final ObjectNode batch = batches.get(path.substring("/v1/batches/".length()));
+            if (batch == null) {
+                reply(exchange, 404, "{\"error\":{\"message\":\"No batch found\",\"type\":\"invalid_request_error\"}}");
+                return;
+            }
+            reply(exchange, 200, advanceBatch(batch).toString());
         } else if (method.equals("GET") && path.equals("/v1/batches")) {
             final List<ObjectNode> newestFirst = new ArrayList<>(batches.values());
             Collections.reverse(newestFirst);
@@ -497,6 +527,22 @@ public final class FakeHostedBatchApis implements AutoCloseable {
                 dataset.put("validation_status", reads < 2 ? "processing" : dataset.hasNonNull("validation_error") ? "failed" : "validated");
             }
             reply(exchange, 200, MAPPER.createObjectNode().set("dataset", dataset).toString());
+        } else if (method.equals("POST") && path.equals("/v1/embed-jobs")) {
+            final ObjectNode job = createEmbedJob(MAPPER.readTree(body));
+            if (!job.has("job_id")) {
+                reply(exchange, 400, job.toString());
+                return;
+            }
+            final ObjectNode answer = MAPPER.createObjectNode().put("job_id", job.get("job_id").asText());
+            answer.putObject("meta").putObject("api_version").put("version", "1");
+            reply(exchange, 200, answer.toString());
+        } else if (method.equals("GET") && path.startsWith("/v1/embed-jobs/")) {
+            final ObjectNode job = embedJobs.get(path.substring("/v1/embed-jobs/".length()));
+            if (job == null) {
+                reply(exchange, 404, "{\"message\":\"embed job not found\"}");
+                return;
+            }
+            reply(exchange, 200, advanceEmbedJob(job).toString());
         } else if (method.equals("GET") && path.equals("/v1/embed-jobs")) {
             final ObjectNode answer = MAPPER.createObjectNode();
             final ArrayNode jobs = answer.putArray("embed_jobs");
