@@ -106,7 +106,7 @@ public class BatchJobSubmitter {
         // Bedrock called directly answers a repeated create with the existing job (clientRequestToken): only a look-up
         // tells that the job ran before.
         if (lookUpFirst || hosted != null || jobs.createReturnsExistingJobs()) {
-            final Optional<Result> existing = adoptExisting(record);
+            final Optional<Result> existing = adoptExisting(record, lookUpFirst);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -178,13 +178,22 @@ public class BatchJobSubmitter {
     }
 
     private Optional<Result> adoptExisting(final JobRecord record) {
+        return adoptExisting(record, true);
+    }
+
+    /**
+     * @param askProvider also ask OpenAI / Cohere when ML Commons does not know the name: after a crash or an unanswered
+     *                    call (a job created moments ago may not carry its Cohere name in ML Commons yet), not on every
+     *                    first submission, where ML Commons' tasks suffice (a job that ran long ago has been refreshed)
+     */
+    private Optional<Result> adoptExisting(final JobRecord record, final boolean askProvider) {
         try {
             final Optional<String> taskId = findTask(record);
             if (taskId.isPresent()) {
                 LOG.info("Job {} was created before (task {}); not sending it again", record.jobName(), taskId.get());
                 return Optional.of(new Created(saveSubmitted(record.foundByName(taskId.get(), clock.instant())), true));
             }
-            return hosted == null ? Optional.empty() : adoptFromProvider(record);
+            return hosted == null || !askProvider ? Optional.empty() : adoptFromProvider(record);
         } catch (final MlCommonsException e) {
             if (classifier.classify(e) == FailureKind.TRANSIENT) {
                 return Optional.of(new Retry(e.status(), "looking up job " + record.jobName() + ": " + e.getMessage()));
