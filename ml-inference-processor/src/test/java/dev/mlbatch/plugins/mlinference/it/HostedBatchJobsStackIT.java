@@ -126,18 +126,26 @@ class HostedBatchJobsStackIT {
      * job could be created and never followed: this stack cannot run these jobs, whatever the processor does.
      */
     private void assumeMlCommonsMayCall(final String standInUrl, final String connectorIdKey) throws Exception {
-        final java.net.InetAddress address = java.net.InetAddress.getByName(URI.create(standInUrl).getHost());
+        // What ML Commons calls is the connector's batch_predict URL (which may differ from the one clients use).
+        String url = standInUrl;
+        String protocol = "http";
+        final String connectorId = run.stack.asMap().get(connectorIdKey);
+        if (connectorId != null) {
+            final HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(run.stack.openSearchUrl()
+                    + "/_plugins/_ml/connectors/" + connectorId)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            final JsonNode connector = StackRun.JSON.readTree(answer.body());
+            protocol = connector.path("protocol").asText("http");
+            for (final JsonNode action : connector.path("actions")) {
+                if ("batch_predict".equalsIgnoreCase(action.path("action_type").asText())) {
+                    url = action.path("url").asText(url);
+                }
+            }
+        }
+        final java.net.InetAddress address = java.net.InetAddress.getByName(URI.create(url).getHost());
         final boolean privateAddress = address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
                 || address.isAnyLocalAddress();
-        final String connectorId = run.stack.asMap().get(connectorIdKey);
-        String protocol = "http";
-        if (connectorId != null) {
-            final HttpResponse<String> connector = HTTP.send(HttpRequest.newBuilder(URI.create(run.stack.openSearchUrl()
-                    + "/_plugins/_ml/connectors/" + connectorId)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            protocol = StackRun.JSON.readTree(connector.body()).path("protocol").asText("http");
-        }
-        assumeTrue(!privateAddress || !"http".equals(protocol), "ML Commons 2.19 refuses http connectors to the stand-in at "
-                + standInUrl + " (a private address): 'Remote inference host name has private ip address'; the task refresh does so "
+        assumeTrue(!privateAddress || !"http".equals(protocol), "ML Commons 2.19 refuses http connectors to " + url
+                + " (a private address): 'Remote inference host name has private ip address'; its task refresh does so "
                 + "even with plugins.ml_commons.connector.private_ip_enabled");
     }
 
