@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +83,8 @@ class PublishedPipelinesTest {
             for (final String provider : PROVIDERS) {
                 STAGE_FILES.forEach(stage -> expected.add(set + "/" + provider + "/" + stage));
             }
+            // Bedrock with a built-in model: only stage 2 differs; stages 1 and 3 are Bedrock's.
+            expected.add(set + "/bedrock-builtin/2-trigger.yaml");
         }
         final Set<String> found = pipelineFiles().map(p -> PIPELINES.relativize(p).toString().replace('\\', '/'))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -124,6 +127,31 @@ class PublishedPipelinesTest {
                 assertEquals(STAGE_NAMES.stream().map(s -> provider + "-" + s).toList(),
                         document.pipelines().stream().map(PipelineDefinition::name).toList(), directory.toString());
             }
+        }
+    }
+
+    @Test
+    void theBuiltInBedrockTriggerIsTheBedrockTriggerWithABuiltInModelAndNoHost() {
+        for (final String set : SETS) {
+            final PipelineDefinition bedrock = stages(set, "bedrock").trigger();
+            final PipelinesDocument document = parse(PIPELINES.resolve(set).resolve("bedrock-builtin/2-trigger.yaml"), new HashSet<>());
+            validator.validate(document);
+            final PipelineDefinition builtIn = document.pipelines().get(0);
+            assertEquals(bedrock.name(), builtIn.name(), set + ": it stands in for Bedrock's stage 2");
+            assertEquals(bedrock.source().settings(), builtIn.source().settings(), set);
+            assertEquals(bedrock.routes().stream().map(r -> r.name() + ": " + r.condition()).toList(),
+                    builtIn.routes().stream().map(r -> r.name() + ": " + r.condition()).toList(), set);
+            assertEquals(bedrock.sinks().stream().map(s -> s.plugin().settings() + " " + s.routes()).toList(),
+                    builtIn.sinks().stream().map(s -> s.plugin().settings() + " " + s.routes()).toList(), set);
+            final Map<String, Object> ml = new TreeMap<>(builtIn.processors().get(0).settings());
+            assertFalse(ml.containsKey("host"), set + ": no ML Commons host");
+            assertEquals("amazon.titan-embed-text-v2:0", ml.get("model_id"), set);
+            assertTrue(((Map<?, ?>) ml.get("aws")).get("job_sts_role_arn").toString().matches("arn:aws:iam::.+:role/.+"), set);
+            final Map<String, Object> same = new TreeMap<>(bedrock.processors().get(0).settings());
+            for (final Map<String, Object> settings : List.of(ml, same)) {
+                settings.keySet().removeAll(List.of("host", "model_id", "aws", "bedrock_endpoint"));
+            }
+            assertEquals(same, ml, set + ": every other ml_inference option is Bedrock's");
         }
     }
 
