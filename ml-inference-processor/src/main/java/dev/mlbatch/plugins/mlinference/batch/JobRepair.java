@@ -41,7 +41,10 @@ public class JobRepair {
             "clienterror", "validationexception", "validation", "invalid json", "invalid input", "is blank",
             "does not have a modelinput", "malformed", "exceeds the maximum",
             // about the job as a whole, but no retry of the same input changes them either
-            "unsupported file extension", "less than the minimum");
+            "unsupported file extension", "less than the minimum",
+            // OpenAI's batch validation error codes (a failed batch lists them in errors.data)
+            "invalid_json_line", "missing_required_parameter", "invalid_method", "invalid_url", "duplicate_custom_id",
+            "model_not_found", "mismatched_model", "empty_file", "too_many_requests");
     private static final int MAX_GENERATION = 64;
 
     /** A record given up on, and why. */

@@ -52,12 +52,17 @@ public record TaskStatus(String taskId, String state, JsonNode remoteJob, String
                 return Optional.of(remoteJob.get(field).asText());
             }
         }
-        // OpenAI: a failed batch lists why in errors.data[] (e.g. a validation error naming the line).
+        // OpenAI: a failed batch lists why in errors.data[] ({code, message, line}); a line is named "line N of <input>"
+        // (the input is in the batch's metadata) so that the repair can take that record out and go on with the rest.
         final StringBuilder openAiErrors = new StringBuilder();
+        final String inputUri = remoteJob.path("metadata").path("input_uri").asText("");
         for (final JsonNode item : remoteJob.path("errors").path("data")) {
             if (item.hasNonNull("message")) {
-                openAiErrors.append(openAiErrors.length() == 0 ? "" : "; ").append(item.get("message").asText())
-                        .append(item.hasNonNull("line") ? " (line " + item.get("line").asText() + ")" : "");
+                openAiErrors.append(openAiErrors.length() == 0 ? "" : "; ")
+                        .append(item.hasNonNull("code") ? item.get("code").asText() + ": " : "")
+                        .append(item.get("message").asText())
+                        .append(item.hasNonNull("line") ? " (line " + item.get("line").asText()
+                                + (inputUri.isEmpty() ? "" : " of " + inputUri) + ")" : "");
             }
         }
         if (openAiErrors.length() > 0) {

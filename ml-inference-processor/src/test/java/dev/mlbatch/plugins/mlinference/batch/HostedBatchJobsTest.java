@@ -197,6 +197,29 @@ class HostedBatchJobsTest {
     }
 
     @Test
+    void anOpenAiBatchRefusedForOneLineGoesOnWithoutThatRecordInsteadOfBeingRetriedAsIs() throws Exception {
+        put("openai/badline.jsonl", openAiLine("g1", "one"), "{not json", openAiLine("g3", "three"));
+        try (CoordinatorHarness h = openAi(ledger()).screen(false).build()) {
+            h.coordinator.accept(List.of(Events.object("in-bucket", "openai/badline.jsonl")));
+            assertTrue(h.runUntil(out -> h.inputEvents().size() == 1 && h.jobEvents().size() == 2, Duration.ofSeconds(30)));
+            final Event failed = h.jobEvents().get(0);
+            assertEquals("FAILED", failed.get("state", String.class));
+            assertEquals("invalid_json_line: This line is not parseable as valid JSON. (line 2 of s3://in-bucket/openai/badline.jsonl)",
+                    failed.get("failure_reason", String.class));
+            assertEquals(false, failed.get("will_retry", Boolean.class));
+            assertEquals("COMPLETED", h.jobEvents().get(1).get("state", String.class));
+            assertEquals("SPLIT", h.inputEvents().get(0).get("job_state", String.class));
+            final List<JsonNode> output = s3Lines(h.jobEvents().get(1).get("output_uri", String.class));
+            assertEquals(List.of("g1", "g3"), output.stream().map(l -> l.path("custom_id").asText()).sorted().toList());
+        }
+        assertEquals(2, apis.jobsCreated().size(), "the refused batch and one for the rest, no retry as is: " + apis.jobsCreated());
+        final List<JsonNode> dead = deadLetters("{not json");
+        assertEquals(1, dead.size());
+        assertEquals(2, dead.get(0).path("line").asInt());
+        assertTrue(dead.get(0).path("message").asText().contains("invalid_json_line"), dead.get(0).toString());
+    }
+
+    @Test
     void aCohereObjectIsUploadedAsADatasetValidatedEmbeddedAndCopiedIntoS3() throws Exception {
         put("cohere/a.jsonl", cohereLine("c1", "alpha"), cohereLine("c2", "beta"));
         final String jobName = jobName(ServiceName.COHERE, FakeHostedBatchApis.COHERE_MODEL, "cohere/a.jsonl");

@@ -15,13 +15,13 @@ class TaskStatusTest {
     @Test
     void aFailedOpenAiBatchSaysWhyFromItsErrorsList() throws Exception {
         final TaskStatus status = TaskStatus.fromTaskDocument("t1", MAPPER.readTree("""
-                {"state":"FAILED","remote_job":{"id":"batch_1","status":"failed","errors":{"object":"list","data":[
+                {"state":"FAILED","remote_job":{"id":"batch_1","status":"failed","metadata":{"job_name":"j","input_uri":"s3://b/in/a.jsonl"},"errors":{"object":"list","data":[
                   {"code":"invalid_json_line","message":"This line is not parseable as valid JSON.","param":null,"line":3},
                   {"code":"duplicate_custom_id","message":"The custom_id for this request is a duplicate.","param":null,"line":5}]}}}"""));
         assertTrue(status.isTerminal());
         assertEquals(Optional.of("failed"), status.providerStatus());
-        assertEquals(Optional.of("This line is not parseable as valid JSON. (line 3); The custom_id for this request is a duplicate. (line 5)"),
-                status.failureReason());
+        assertEquals(Optional.of("invalid_json_line: This line is not parseable as valid JSON. (line 3 of s3://b/in/a.jsonl); "
+                + "duplicate_custom_id: The custom_id for this request is a duplicate. (line 5 of s3://b/in/a.jsonl)"), status.failureReason());
     }
 
     @Test

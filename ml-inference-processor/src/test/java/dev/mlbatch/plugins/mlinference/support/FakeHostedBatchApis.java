@@ -307,6 +307,31 @@ public final class FakeHostedBatchApis implements AutoCloseable {
             batch.put("status", "in_progress");
             return batch;
         }
+        // Validation, as OpenAI does it: a line that is not a JSON object fails the whole batch, naming the line.
+        final ArrayNode invalid = MAPPER.createArrayNode();
+        int lineNumber = 0;
+        for (final String line : new String(files.get(batch.path("input_file_id").asText()), StandardCharsets.UTF_8).split("\n", -1)) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode parsed;
+            try {
+                parsed = MAPPER.readTree(line);
+            } catch (final IOException e) {
+                parsed = null;
+            }
+            if (parsed == null || !parsed.isObject()) {
+                invalid.addObject().put("code", "invalid_json_line").put("message", "This line is not parseable as valid JSON.")
+                        .putNull("param").put("line", lineNumber);
+            }
+        }
+        if (!invalid.isEmpty()) {
+            batch.put("status", "failed");
+            batch.put("failed_at", System.currentTimeMillis() / 1000);
+            batch.putObject("errors").put("object", "list").set("data", invalid);
+            return batch;
+        }
         final StringBuilder output = new StringBuilder();
         final StringBuilder errors = new StringBuilder();
         int total = 0;
