@@ -128,6 +128,12 @@ public final class CohereDatasets extends HostedBatchApi {
     }
 
     @Override
+    public boolean outputsGone(final TaskStatus status) {
+        final String datasetId = status.remoteJob().path("output_dataset_id").asText("");
+        return !datasetId.isEmpty() && missingAtProvider("/v1/datasets/" + ProviderApiClient.encode(datasetId));
+    }
+
+    @Override
     public String outputUri(final String jobName) {
         return uri(jobName, OUTPUT_FILE);
     }

@@ -99,6 +99,25 @@ public abstract class HostedBatchApi {
     /** Copies the outputs of a completed job into S3 and reads each record's outcome. */
     public abstract CopiedOutputs copyOutputs(JobRecord record, TaskStatus status);
 
+    /**
+     * For a job found by name that ended successfully long ago: true when the provider no longer has its outputs (deleted
+     * or expired), so the job must run again instead of counting as done.
+     */
+    public abstract boolean outputsGone(TaskStatus status);
+
+    /** True when the provider answers 404 for {@code path}; other failures are thrown. */
+    protected boolean missingAtProvider(final String path) {
+        try {
+            api.getJson(path);
+            return false;
+        } catch (final ProviderApiException e) {
+            if (e.status() == 404) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     /** Where the S3 copy of the job's vectors lies (the job event's output_uri). */
     public abstract String outputUri(String jobName);
 

@@ -115,8 +115,8 @@ public class JobRepair {
      */
     public boolean outputGone(final JobRecord record, final TaskStatus status, final ServiceName service) {
         if (service.isHostedApi()) {
-            // The S3 copy is made again from the provider's outputs whenever the job is seen completed.
-            return false;
+            // The S3 copy is made again from the provider's outputs on completion; what can be gone is those outputs.
+            return hosted != null && hosted.outputsGone(status);
         }
         final String uri = service == ServiceName.SAGEMAKER ? requests.sageMakerOutputUri(record.jobName())
                 : requests.bedrockJobOutputUri(status.remoteJob().path("jobArn").asText(""));

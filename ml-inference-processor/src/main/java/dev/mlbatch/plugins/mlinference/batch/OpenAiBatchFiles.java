@@ -122,6 +122,13 @@ public final class OpenAiBatchFiles extends HostedBatchApi {
     }
 
     @Override
+    public boolean outputsGone(final TaskStatus status) {
+        final String outputFileId = status.remoteJob().path("output_file_id").asText("");
+        return !outputFileId.isEmpty() && !"null".equals(outputFileId)
+                && missingAtProvider("/v1/files/" + ProviderApiClient.encode(outputFileId));
+    }
+
+    @Override
     public String outputUri(final String jobName) {
         return uri(jobName, OUTPUT_FILE);
     }

@@ -297,6 +297,26 @@ class HostedBatchJobsTest {
     }
 
     @Test
+    void aJobFoundByNameWhoseOutputsTheProviderNoLongerHasRunsAgain() throws Exception {
+        put("cohere/gone.jsonl", cohereLine("x1", "alpha"), cohereLine("x2", "beta"));
+        final String first = jobName(ServiceName.COHERE, FakeHostedBatchApis.COHERE_MODEL, "cohere/gone.jsonl");
+        try (CoordinatorHarness h = cohere(ledger()).build()) {
+            h.coordinator.accept(List.of(Events.object("in-bucket", "cohere/gone.jsonl")));
+            assertTrue(h.runUntil(out -> h.inputEvents().size() == 1 && h.jobEvents().size() == 1, Duration.ofSeconds(20)));
+        }
+        apis.deleteProviderOutputs();
+        try (CoordinatorHarness h = cohere(dir.resolve("lost/new.ledger")).build()) { // the ledger is lost, and so are Cohere's outputs
+            h.coordinator.accept(List.of(Events.object("in-bucket", "cohere/gone.jsonl")));
+            assertTrue(h.runUntil(out -> h.inputEvents().size() == 1 && h.jobEvents().size() == 1, Duration.ofSeconds(20)));
+            final Event job = h.jobEvents().get(0);
+            assertEquals(first.replace("-a1", "-a2"), job.get("job_name", String.class));
+            assertEquals("COMPLETED", job.get("state", String.class));
+            assertEquals(2, s3Lines(job.get("output_uri", String.class)).size());
+        }
+        assertEquals(List.of(first, first.replace("-a1", "-a2")), apis.jobsCreated());
+    }
+
+    @Test
     void anOpenAiJobCreatedBeforeACrashIsFoundByItsMetadataJobName() throws Exception {
         put("openai/crash.jsonl", openAiLine("k1", "alpha"));
         final String jobName = jobName(ServiceName.OPENAI, FakeHostedBatchApis.OPENAI_MODEL, "openai/crash.jsonl");

@@ -118,6 +118,17 @@ public final class FakeHostedBatchApis implements AutoCloseable {
         return Map.copyOf(datasets);
     }
 
+    /** Deletes every finished job's outputs at the provider (OpenAI output/error files, Cohere result datasets). */
+    public synchronized void deleteProviderOutputs() {
+        for (final ObjectNode batch : batches.values()) {
+            files.remove(batch.path("output_file_id").asText());
+            files.remove(batch.path("error_file_id").asText());
+        }
+        for (final ObjectNode job : embedJobs.values()) {
+            datasets.remove(job.path("output_dataset_id").asText());
+        }
+    }
+
     /** Creates the job the way ML Commons would for a _batch_predict with this body (another client, or before a crash). */
     public synchronized String createJobDirectly(final String modelId, final String body) throws IOException {
         return create(modelId, MAPPER.readTree(body).path("parameters")).path("task_id").asText();
@@ -472,6 +483,13 @@ public final class FakeHostedBatchApis implements AutoCloseable {
                 return;
             }
             reply(exchange, 200, new String(content, StandardCharsets.UTF_8));
+        } else if (method.equals("GET") && path.startsWith("/v1/files/")) {
+            final String id = path.substring("/v1/files/".length());
+            if (!files.containsKey(id)) {
+                reply(exchange, 404, "{\"error\":{\"message\":\"No such File object: " + id + "\",\"type\":\"invalid_request_error\"}}");
+                return;
+            }
+            reply(exchange, 200, MAPPER.createObjectNode().put("id", id).put("object", "file").put("bytes", files.get(id).length).toString());
         } else if (method.equals("POST") && path.equals("/v1/batches")) {
             // What a real ML Commons connector calls (batch_predict action).
             final ObjectNode batch = createBatch(MAPPER.readTree(body));
