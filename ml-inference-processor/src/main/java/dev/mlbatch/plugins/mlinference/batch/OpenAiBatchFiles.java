@@ -3,6 +3,7 @@ package dev.mlbatch.plugins.mlinference.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.client.ProviderApiClient;
+import dev.mlbatch.plugins.mlinference.client.ProviderApiException;
 import dev.mlbatch.plugins.mlinference.client.TaskStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -34,7 +35,7 @@ public final class OpenAiBatchFiles extends HostedBatchApi {
                 new ProviderApiClient.Part("file", jobName + ".jsonl", "application/jsonl", content));
         final String id = file.path("id").asText("");
         if (id.isEmpty()) {
-            throw new dev.mlbatch.plugins.mlinference.client.ProviderApiException(502, "OpenAI answered the upload of " + input.s3Uri()
+            throw new ProviderApiException(502, "OpenAI answered the upload of " + input.s3Uri()
                     + " without a file id: " + file);
         }
         return id;
