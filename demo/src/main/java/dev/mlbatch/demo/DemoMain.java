@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code mlbatch demo [--records N] [--provider sagemaker|bedrock|openai|cohere] [--keep-stack]}: starts the local stack, creates
+ * {@code mlbatch demo [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--keep-stack]}: starts the local stack, creates
  * the connectors and models, loads N corpus records, runs the three pipelines until every job has ended and every
  * record is indexed, runs the example searches and the held-out questions, prints a summary and stops the stack.
  * Exits 1 if any record did not make it into the index.
@@ -23,7 +23,7 @@ public final class DemoMain {
 
     static final int EXIT_INCOMPLETE = 1;
     static final int EXIT_USAGE = 64;
-    private static final String USAGE = "usage: mlbatch demo [--records N] [--provider sagemaker|bedrock|openai|cohere] [--keep-stack]";
+    private static final String USAGE = "usage: mlbatch demo [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--keep-stack]";
 
     private DemoMain() {
     }

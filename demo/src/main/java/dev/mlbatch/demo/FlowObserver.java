@@ -84,7 +84,7 @@ public final class FlowObserver {
         try {
             return switch (provider) {
                 case SAGEMAKER -> transformJobs(since);
-                case BEDROCK -> invocationJobs(since);
+                case BEDROCK, BEDROCK_BUILTIN -> invocationJobs(since);
                 case OPENAI -> hostedApi(StackEnv.OPENAI_URL, StackEnv.OPENAI_API_KEY).openAiBatches(since);
                 case COHERE -> hostedApi(StackEnv.COHERE_URL, StackEnv.COHERE_API_KEY).cohereEmbedJobs(since);
             };

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|openai|cohere] [--text-field text] [--id-field _id]
+ * {@code mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--text-field text] [--id-field _id]
  * [--keep-stack]}: a user's own corpus (JSON lines, or CSV with a header row) through the three local pipelines into
  * a named index, the way the demo runs them. Bad records are named with file and line, counted, and kept out of the
  * upload; the summary accounts for every record of the file. Exits 0 when every good record is indexed with its
@@ -39,7 +39,7 @@ public final class IndexMain {
     static final int EXIT_USAGE = 64;
     /** Bad records printed on the console; all of them go to the bad-records file. */
     static final int PRINTED_PROBLEMS = 50;
-    private static final String USAGE = "usage: mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|openai|cohere]"
+    private static final String USAGE = "usage: mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]"
             + " [--text-field text] [--id-field _id] [--keep-stack]";
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -15,6 +15,9 @@ public enum Provider {
     SAGEMAKER("sagemaker", List.of(".manifest"), StackEnv.SAGEMAKER_REALTIME_MODEL_ID, List.of("SageMakerOutput"), 1),
     BEDROCK("bedrock", List.of("manifest.json.out"), StackEnv.BEDROCK_REALTIME_MODEL_ID,
             List.of("recordId", "modelInput", "modelOutput"), 100),
+    /** Bedrock with a built-in model: ml_inference creates the jobs at Bedrock itself, no ML Commons model. */
+    BEDROCK_BUILTIN("bedrock-builtin", List.of("manifest.json.out"), StackEnv.BEDROCK_REALTIME_MODEL_ID,
+            List.of("recordId", "modelInput", "modelOutput"), 100),
     /**
      * The local stack has no real-time OpenAI or Cohere model; every local model answers with all-MiniLM-L6-v2, so
      * the SageMaker real-time model embeds the questions into the same space as these providers' batch vectors.
@@ -50,7 +53,7 @@ public enum Provider {
         throw new IllegalArgumentException("unknown provider '" + name + "' (" + choices(", ") + ")");
     }
 
-    /** {@code sagemaker|bedrock|openai|cohere}, for usage lines. */
+    /** {@code sagemaker|bedrock|bedrock-builtin|openai|cohere}, for usage lines. */
     public static String choices(final String separator) {
         return Arrays.stream(values()).map(Provider::id).collect(Collectors.joining(separator));
     }

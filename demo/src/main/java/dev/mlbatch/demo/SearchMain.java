@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code mlbatch search INDEX "query text" [-k 10] [--provider sagemaker|bedrock|openai|cohere]}: the {@code k} nearest documents
+ * {@code mlbatch search INDEX "query text" [-k 10] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]}: the {@code k} nearest documents
  * of an index on the running local stack to the query, which ML Commons embeds with the provider's real-time model,
  * asked the way every search of the project asks ({@link ExampleSearches#neural}). Prints one line per hit: rank,
  * score, id, text abbreviated. Exits 64 on a usage error or an index that does not exist, 1 when the stack is down or the search fails.
@@ -27,7 +27,7 @@ public final class SearchMain {
     /** OpenSearch's default index.max_result_window. */
     static final int MAX_K = 10_000;
     static final int TEXT_WIDTH = 100;
-    private static final String USAGE = "usage: mlbatch search INDEX \"query text\" [-k 10] [--provider sagemaker|bedrock|openai|cohere]";
+    private static final String USAGE = "usage: mlbatch search INDEX \"query text\" [-k 10] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]";
 
     /** What the command line asks for. */
     record Options(String index, String query, int k, Provider provider) {

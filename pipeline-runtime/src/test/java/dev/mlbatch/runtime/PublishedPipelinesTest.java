@@ -51,7 +51,7 @@ class PublishedPipelinesTest {
     private static final Path PIPELINES = Path.of("..", "pipelines");
     private static final Path EXAMPLES = Path.of("..", "examples");
     private static final List<String> SETS = List.of("osi", "local");
-    private static final List<String> PROVIDERS = List.of("sagemaker", "bedrock", "openai", "cohere");
+    private static final List<String> PROVIDERS = List.of("sagemaker", "bedrock", "bedrock-builtin", "openai", "cohere");
     private static final List<String> STAGE_FILES = List.of("1-prepare.yaml", "2-trigger.yaml", "3-ingest.yaml");
     private static final List<String> STAGE_NAMES = List.of("prepare", "trigger", "ingest");
     /** The keys the local stack writes into its env file (local-stack/README.md, StackEnv). */
@@ -83,8 +83,6 @@ class PublishedPipelinesTest {
             for (final String provider : PROVIDERS) {
                 STAGE_FILES.forEach(stage -> expected.add(set + "/" + provider + "/" + stage));
             }
-            // Bedrock with a built-in model: only stage 2 differs; stages 1 and 3 are Bedrock's.
-            expected.add(set + "/bedrock-builtin/2-trigger.yaml");
         }
         final Set<String> found = pipelineFiles().map(p -> PIPELINES.relativize(p).toString().replace('\\', '/'))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -131,28 +129,39 @@ class PublishedPipelinesTest {
     }
 
     @Test
-    void theBuiltInBedrockTriggerIsTheBedrockTriggerWithABuiltInModelAndNoHost() {
+    void theBuiltInBedrockRunIsTheBedrockRunUnderItsOwnPrefixWithABuiltInModelAndNoHost() {
         for (final String set : SETS) {
-            final PipelineDefinition bedrock = stages(set, "bedrock").trigger();
-            final PipelinesDocument document = parse(PIPELINES.resolve(set).resolve("bedrock-builtin/2-trigger.yaml"), new HashSet<>());
-            validator.validate(document);
-            final PipelineDefinition builtIn = document.pipelines().get(0);
-            assertEquals(bedrock.name(), builtIn.name(), set + ": it stands in for Bedrock's stage 2");
-            assertEquals(bedrock.source().settings(), builtIn.source().settings(), set);
-            assertEquals(bedrock.routes().stream().map(r -> r.name() + ": " + r.condition()).toList(),
-                    builtIn.routes().stream().map(r -> r.name() + ": " + r.condition()).toList(), set);
-            assertEquals(bedrock.sinks().stream().map(s -> s.plugin().settings() + " " + s.routes()).toList(),
-                    builtIn.sinks().stream().map(s -> s.plugin().settings() + " " + s.routes()).toList(), set);
-            final Map<String, Object> ml = new TreeMap<>(builtIn.processors().get(0).settings());
+            final Stages bedrock = stages(set, "bedrock");
+            final Stages builtIn = stages(set, "bedrock-builtin");
+            for (int stage = 0; stage < 3; stage++) {
+                final PipelineDefinition theirs = List.of(bedrock.prepare(), bedrock.trigger(), bedrock.ingest()).get(stage);
+                final PipelineDefinition ours = List.of(builtIn.prepare(), builtIn.trigger(), builtIn.ingest()).get(stage);
+                final String where = set + "/bedrock-builtin, stage " + (stage + 1) + ": ";
+                assertEquals(underOwnPrefix(theirs.source().settings()), ours.source().settings().toString(), where + "source");
+                assertEquals(underOwnPrefix(theirs.routes().stream().map(r -> r.name() + ": " + r.condition()).toList()),
+                        ours.routes().stream().map(r -> r.name() + ": " + r.condition()).toList().toString(), where + "routes");
+                assertEquals(underOwnPrefix(theirs.sinks().stream().map(x -> x.plugin().settings() + " " + x.routes()).toList()),
+                        ours.sinks().stream().map(x -> x.plugin().settings() + " " + x.routes()).toList().toString(), where + "sinks");
+                if (stage != 1) {
+                    assertEquals(underOwnPrefix(theirs.processors().stream().map(p -> p.name() + p.settings()).toList()),
+                            ours.processors().stream().map(p -> p.name() + p.settings()).toList().toString(), where + "processors");
+                }
+            }
+            final Map<String, Object> ml = new TreeMap<>(builtIn.trigger().processors().get(0).settings());
             assertFalse(ml.containsKey("host"), set + ": no ML Commons host");
             assertEquals("amazon.titan-embed-text-v2:0", ml.get("model_id"), set);
             assertTrue(((Map<?, ?>) ml.get("aws")).get("job_sts_role_arn").toString().matches("arn:aws:iam::.+:role/.+"), set);
-            final Map<String, Object> same = new TreeMap<>(bedrock.processors().get(0).settings());
+            final Map<String, Object> same = new TreeMap<>(bedrock.trigger().processors().get(0).settings());
             for (final Map<String, Object> settings : List.of(ml, same)) {
                 settings.keySet().removeAll(List.of("host", "model_id", "aws", "bedrock_endpoint"));
             }
-            assertEquals(same, ml, set + ": every other ml_inference option is Bedrock's");
+            assertEquals(underOwnPrefix(same), ml.toString(), set + ": every other ml_inference option is Bedrock's");
         }
+    }
+
+    /** Bedrock's settings as the built-in run has them: the same, under {@code bedrock-builtin/} and its own index. */
+    private static String underOwnPrefix(final Object bedrockSettings) {
+        return bedrockSettings.toString().replace("bedrock/", "bedrock-builtin/").replace("wordnet-bedrock", "wordnet-bedrock-builtin");
     }
 
     @Test
@@ -216,7 +225,7 @@ class PublishedPipelinesTest {
                         where + "the trigger scans the prefix the prepare stage writes");
 
                 final Map<String, Object> ml = stages.mlInference().settings();
-                assertEquals(provider, ml.get("service_name"), where + "service_name");
+                assertEquals(provider.replace("-builtin", ""), ml.get("service_name"), where + "service_name");
                 assertEquals("batch_predict", ml.get("action_type"), where + "action_type");
                 assertEquals(withSlash("s3://" + ingestBucket.get("name") + "/" + includePrefixes(ingestBucket).get(0)),
                         withSlash((String) ml.get("output_path")), where + "the ingest stage scans the jobs' output_path");
@@ -341,7 +350,7 @@ class PublishedPipelinesTest {
                 // Locally every provider answers with all-MiniLM-L6-v2 (384); on the real services each model has its own size.
                 final JsonNode expected = set.equals("local") ? template384
                         : switch (provider) {
-                            case "bedrock", "cohere" -> templateTitan;
+                            case "bedrock", "bedrock-builtin", "cohere" -> templateTitan;
                             case "openai" -> templateOpenAi;
                             default -> template384;
                         };

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code mlbatch bench quality [--corpus FILE --questions FILE] [--records N] [--provider sagemaker|bedrock|openai|cohere]}: for
+ * {@code mlbatch bench quality [--corpus FILE --questions FILE] [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]}: for
  * each evaluation corpus, in one run, exact brute-force cosine search with all-MiniLM-L6-v2 computed in this JVM on
  * the same texts, against what the flow's index (prepare, trigger, ingest on the local stack) answers to
  * {@code neural} and {@code knn} queries asked as {@code mlbatch search} asks. One row per source; the rows marked
@@ -51,7 +51,7 @@ public final class QualityBenchmark {
      */
     private static final int[] EF_SEARCH_SWEEP = {10, 25, 50, 100, 200, 400, 800};
     private static final String USAGE = "usage: mlbatch bench quality [--corpus FILE --questions FILE] [--records N] "
-            + "[--provider sagemaker|bedrock|openai|cohere]";
+            + "[--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]";
 
     /** One corpus to evaluate: records ({@code _id}, {@code text} per line) and held-out questions. */
     public record Corpus(String name, Path records, Path questions, int limit) {
