@@ -43,9 +43,10 @@ public final class Deployment {
 
     static final List<Replacement> REPLACEMENTS = List.of(
             new Replacement("ml-inference-processor", "ml-inference-processor", "ml_inference processor",
-                    "upstream's direct Bedrock \"built-in connector\" mode (ours always goes through ML Commons)"),
+                    "adding a built-in Bedrock model by dropping a connector JSON file into upstream's jar (ours knows upstream's"
+                            + " three built-in models and calls Bedrock directly for them, as upstream does)"),
             new Replacement("s3-source-metadata-mode", "s3-source", "s3 source",
-                    "SQS mode, S3 Select, top-level filters, folder_partitions, processing_conditions (ours is scan mode only)"),
+                    "SQS mode, S3 Select, top-level filters, folder_partitions (ours is scan mode only)"),
             new Replacement("opensearch-sink", "opensearch", "opensearch sink",
                     "whatever else upstream's opensearch jar provides (its sink options beyond ours)"),
             new Replacement("s3-sink", "s3-sink", "s3 sink",
