@@ -99,6 +99,14 @@ class S3EnrichProcessorConfigTest {
     }
 
     @Test
+    void anEmptyAwsBlockLeavesRegionAndRoleToTheHost() throws Exception {
+        final S3EnrichProcessorConfig config = bind("aws: {}");
+        assertNull(config.getAws().getRegion());
+        assertNull(config.getAws().getStsRoleArn());
+        assertEquals(Map.of(), config.getAws().getStsHeaderOverrides());
+    }
+
+    @Test
     void listsHandedOutCannotChangeTheConfig() throws Exception {
         final S3EnrichProcessorConfig config = bind("tags_on_failure: [ a ]");
         assertThrows(UnsupportedOperationException.class, () -> config.getKeysToMerge().add("x"));
