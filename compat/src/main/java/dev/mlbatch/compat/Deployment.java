@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code mlbatch deploy}: our four plugin jars into a Data Prepper's {@code lib/}, with exactly the runtime
+ * {@code mlbatch deploy}: our five plugin jars into a Data Prepper's {@code lib/}, with exactly the runtime
  * dependencies {@code lib/} lacks; upstream's jars whose plugin names ours take moved to {@code lib.replaced/}; a
  * {@code dev.mlbatch} INFO logger added to {@code config/log4j2*.properties}. What was done is written to
  * {@value #MANIFEST} so that {@link #undo} puts the folder back exactly.
@@ -50,7 +50,10 @@ public final class Deployment {
             new Replacement("opensearch-sink", "opensearch", "opensearch sink",
                     "whatever else upstream's opensearch jar provides (its sink options beyond ours)"),
             new Replacement("s3-sink", "s3-sink", "s3 sink",
-                    "upstream-only s3 sink options such as local_file/multipart buffers, parquet/avro codecs"));
+                    "upstream-only s3 sink options such as local_file/multipart buffers, parquet/avro codecs"),
+            new Replacement("s3-enrich-processor", "s3-enrich-processor", "s3_enrich processor",
+                    "upstream's look-up of an output object's own name when it does not match s3_object_name_pattern"
+                            + " (ours fails that event, tagged, with the reason)"));
 
     static final List<String> IN_MEMORY_STORE = List.of("data-prepper-in-memory-source-coordination-store",
             "in-memory-source-coordination-store");

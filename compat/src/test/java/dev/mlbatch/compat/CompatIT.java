@@ -43,7 +43,7 @@ class CompatIT {
 
         assertEquals(0, DeployMain.run(new String[] {copy.toString()}, print, print), out.toString(StandardCharsets.UTF_8));
         final DataPrepperHome deployed = DataPrepperHome.inspect(copy);
-        for (final String ours : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink"}) {
+        for (final String ours : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink", "s3-enrich-processor"}) {
             assertTrue(deployed.lib().stream().anyMatch(j -> "dev.mlbatch".equals(j.groupId()) && j.artifactId().equals(ours)), ours);
         }
         // One version of each group:artifact on the class path (upstream's lib/ has several classifiers of some

@@ -88,7 +88,7 @@ class DeploymentTest {
     void copiesOurJarsAndOnlyTheMissingDependencyMovesUpstreamsPluginsAndAddsTheLogger() throws IOException {
         deployment.deploy(home, false);
 
-        for (final String a : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink"}) {
+        for (final String a : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink", "s3-enrich-processor"}) {
             assertTrue(Files.isRegularFile(lib(a + "-0.1.0-SNAPSHOT.jar")), a);
         }
         assertTrue(Files.isRegularFile(lib("eventstream-1.0.1.jar")));
@@ -99,7 +99,7 @@ class DeploymentTest {
 
         final Path replaced = home.resolve(Deployment.REPLACED_DIR);
         for (final String name : new String[] {"data-prepper-ml-inference-processor-2.16.0.jar", "data-prepper-s3-source-2.16.0.jar",
-                "data-prepper-s3-sink-2.16.0.jar", "opensearch-2.16.0.jar"}) {
+                "data-prepper-s3-sink-2.16.0.jar", "data-prepper-s3-enrich-processor-2.16.0.jar", "opensearch-2.16.0.jar"}) {
             assertTrue(Files.isRegularFile(replaced.resolve(name)), name);
             assertFalse(Files.exists(lib(name)), name);
         }

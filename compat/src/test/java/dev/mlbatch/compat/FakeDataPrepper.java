@@ -55,6 +55,8 @@ final class FakeDataPrepper {
                 "org.opensearch.dataprepper.plugins.source.s3.S3Source");
         jar(lib, "data-prepper-s3-sink-" + apiVersion + ".jar", dp + ".plugins", "s3-sink", apiVersion,
                 "org.opensearch.dataprepper.plugins.sink.s3.S3Sink");
+        jar(lib, "data-prepper-s3-enrich-processor-" + apiVersion + ".jar", dp + ".plugins", "s3-enrich-processor", apiVersion,
+                "org.opensearch.dataprepper.plugins.s3_enrich.processor.S3EnrichProcessor");
         // Gradle-built jars carry no pom.properties: upstream's opensearch plugin, and OpenSearch's own server jar
         // of the same artifact name, which must stay.
         jar(lib, "opensearch-" + apiVersion + ".jar", null, null, null, "org.opensearch.dataprepper.plugins.sink.opensearch.OpenSearchSink");
@@ -68,9 +70,9 @@ final class FakeDataPrepper {
         return root;
     }
 
-    /** Our four plugin jars and two dependencies: jackson-databind (lib/ has it, newer) and eventstream (lib/ lacks it). */
+    /** Our five plugin jars and two dependencies: jackson-databind (lib/ has it, newer) and eventstream (lib/ lacks it). */
     static Path bundle(final Path dir) throws IOException {
-        for (final String a : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink"}) {
+        for (final String a : new String[] {"ml-inference-processor", "s3-source-metadata-mode", "opensearch-sink", "s3-sink", "s3-enrich-processor"}) {
             jar(dir, a + "-0.1.0-SNAPSHOT.jar", "dev.mlbatch", a, "0.1.0-SNAPSHOT", "dev.mlbatch.plugins." + a.replace('-', '_') + ".Plugin");
         }
         jar(dir, "jackson-databind-2.18.2.jar", "com.fasterxml.jackson.core", "jackson-databind", "2.18.2", "com.fasterxml.jackson.databind.ObjectMapper");
