@@ -140,8 +140,8 @@ public final class BatchJobCoordinator implements AutoCloseable {
             active.put(record.workKey(), item);
         }
         if (!active.isEmpty()) {
-            LOG.info("Resuming {} unfinished job(s) from the ledger {} ({} outstanding at ML Commons)",
-                    active.size(), ledger.file(), outstanding());
+            LOG.info("Resuming {} unfinished job(s) from the ledger {} ({} outstanding at {})",
+                    active.size(), ledger.file(), outstanding(), submitter.serviceLabel());
         }
         metrics.setOutstanding(outstanding());
     }
