@@ -12,6 +12,8 @@ import dev.mlbatch.plugins.mlinference.dlq.DeadLetterFile;
 import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeBedrock;
+import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import software.amazon.awssdk.core.sync.RequestBody;
 import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -79,6 +81,11 @@ class BuiltInBedrockCoordinatorTest {
         }
 
         Run(final Path ledgerFile, final int maxJobAttempts, final String secretKey) throws Exception {
+            this(ledgerFile, maxJobAttempts, secretKey, null);
+        }
+
+        /** With {@code s3}: the partial-completion repair reads outputs and inputs there and stages follow-ups. */
+        Run(final Path ledgerFile, final int maxJobAttempts, final String secretKey, final LocalS3 s3) throws Exception {
             final MLProcessorConfig config = ConfigBinder.bind("service_name: bedrock\nmodel_id: \"" + MODEL + "\"\n"
                     + "output_path: s3://out-bucket/results\naws: { region: us-east-1, job_sts_role_arn: \"" + ROLE + "\" }\n"
                     + "bedrock_endpoint: \"" + bedrock.url() + "\"\nrequest_timeout: 5s\n");
@@ -90,9 +97,12 @@ class BuiltInBedrockCoordinatorTest {
             final BatchPredictRequestFactory requests = new BatchPredictRequestFactory(MAPPER, config.getOutputPath(), Map.of());
             final BatchJobSubmitter submitter = new BatchJobSubmitter(jobs, MODEL, ServiceName.BEDROCK, requests, null, namer,
                     new FailureClassifier(), ledger, clock);
+            final JobRepair repair = s3 == null ? JobRepair.none() : new JobRepair(new InputFiles(s3.client(), MAPPER,
+                    InputFiles.S3Location.parse("s3://out-bucket/staging/"), InputFiles.S3Location.parse("s3://out-bucket/rejected/")),
+                    new RecordScreen(ServiceName.BEDROCK, "/modelInput/inputText", 50_000, MAPPER), namer, requests, maxJobAttempts, MAPPER, clock);
             coordinator = new BatchJobCoordinator(new BatchJobCoordinator.Settings(ServiceName.BEDROCK, true, 0, 100,
                     Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(30), maxJobAttempts),
-                    new InputObjectResolver(null), InputScreener.none(), JobRepair.none(), namer, ledger, submitter, new JobTracker(jobs),
+                    new InputObjectResolver(null), InputScreener.none(), repair, namer, ledger, submitter, new JobTracker(jobs),
                     null, new JobEventFactory(ServiceName.BEDROCK, MODEL, requests),
                     new EventFailureHandler(List.of("ml_failed"), new DeadLetterFile(dir.resolve("dead-letters.jsonl"), "p", MAPPER, clock),
                             metrics), metrics, clock);
@@ -249,6 +259,36 @@ class BuiltInBedrockCoordinatorTest {
         for (final FakeBedrock.Received create : bedrock.received("POST", "/model-invocation-job")) {
             final JsonNode body = MAPPER.readTree(create.body());
             assertEquals(body.path("jobName").asText(), body.path("clientRequestToken").asText(), "a new attempt, a new token");
+        }
+    }
+
+    @Test
+    void aPartiallyCompletedJobCompletesAndItsLeftOutRecordsGoOnInAFollowUp() throws Exception {
+        bedrock.jobDuration(Duration.ofMillis(600)).endJobs(name -> bedrock.jobsCreated().isEmpty(), "PartiallyCompleted", null);
+        try (LocalS3 s3 = new LocalS3()) {
+            s3.createBucket("in-bucket");
+            s3.createBucket("out-bucket");
+            final String r1 = "{\"recordId\":\"r1\",\"modelInput\":{\"inputText\":\"one\"}}";
+            final String r2 = "{\"recordId\":\"r2\",\"modelInput\":{\"inputText\":\"two\"}}";
+            s3.client().putObject(r -> r.bucket("in-bucket").key("partial/a.jsonl"), RequestBody.fromString(r1 + "\n" + r2 + "\n"));
+            // What Bedrock wrote for the first job (its id is the stand-in's first): r1 embedded, r2 left out.
+            s3.client().putObject(r -> r.bucket("out-bucket").key("results/job000000001/a.jsonl.out"),
+                    RequestBody.fromString("{\"recordId\":\"r1\",\"modelInput\":{\"inputText\":\"one\"},\"modelOutput\":{\"embedding\":[0.1]}}\n"));
+            try (Run run = new Run(dir.resolve("p.ledger"), 3, FakeBedrock.SECRET_KEY, s3)) {
+                run.coordinator.accept(List.of(Events.object("in-bucket", "partial/a.jsonl")));
+                assertTrue(run.runUntil(r -> r.inputEvents().size() == 1 && r.coordinator.unfinished() == 0, Duration.ofSeconds(30)));
+                assertEquals(2, run.jobEvents().size(), "the partial job and its follow-up");
+                assertEquals("PartiallyCompleted", run.jobEvents().get(0).get("provider_status", String.class));
+                assertEquals("COMPLETED", run.jobEvents().get(0).get("state", String.class));
+                assertEquals(1.0, run.metrics.batchJobsPartiallyCompleted().count());
+                assertEquals(1.0, run.metrics.recordsMissingFromBatchJob().count());
+                assertEquals(1.0, run.metrics.recordsResubmitted().count());
+            }
+            assertEquals(2, bedrock.jobsCreated().size(), bedrock.jobsCreated().toString());
+            final String staged = s3.keys("out-bucket", "staging/").get(0);
+            assertEquals(r2 + "\n", s3.read("out-bucket", staged), "the follow-up carries the left-out record");
+            assertTrue(MAPPER.readTree(bedrock.received("POST", "/model-invocation-job").get(1).body())
+                    .at("/inputDataConfig/s3InputDataConfig/s3Uri").asText().equals("s3://out-bucket/" + staged));
         }
     }
 
