@@ -15,41 +15,41 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** A bearer-key JSON client of the OpenAI/Cohere stand-ins, for the tests. */
-final class StandInClient {
+public final class StandInClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** An answer: status, raw body and (when it parses) the JSON body. */
-    record Answer(int status, String text, JsonNode json) {
+    public record Answer(int status, String text, JsonNode json) {
     }
 
     private final String base;
     private final String key;
 
-    StandInClient(String base, String key) {
+    public StandInClient(String base, String key) {
         this.base = base;
         this.key = key;
     }
 
-    StandInClient withKey(String other) {
+    public StandInClient withKey(String other) {
         return new StandInClient(base, other);
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(request(path).GET());
     }
 
-    Answer post(String path, Object body) throws IOException, InterruptedException {
+    public Answer post(String path, Object body) throws IOException, InterruptedException {
         String json = body == null ? "" : JSON.writeValueAsString(body);
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Answer delete(String path) throws IOException, InterruptedException {
+    public Answer delete(String path) throws IOException, InterruptedException {
         return send(request(path).DELETE());
     }
 
-    Answer multipart(String path, List<MultipartForm.Part> parts) throws IOException, InterruptedException {
+    public Answer multipart(String path, List<MultipartForm.Part> parts) throws IOException, InterruptedException {
         String boundary = "----mlbatch-test-" + System.nanoTime();
         byte[] body = MultipartForm.encode(boundary, parts);
         return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -57,7 +57,7 @@ final class StandInClient {
     }
 
     /** GETs {@code path} until {@code done} holds for the answer's JSON (or fails after {@code timeout}). */
-    JsonNode await(String path, Predicate<JsonNode> done, Duration timeout) throws IOException, InterruptedException {
+    public JsonNode await(String path, Predicate<JsonNode> done, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
