@@ -230,7 +230,7 @@ public class JobRepair {
                 } else if (outcome.has("error")) {
                     final int code = outcome.path("error").path("errorCode").asInt(500);
                     final String message = outcome.path("error").path("errorMessage").asText("no message");
-                    if (code >= 400 && code < 500 && code != 408 && code != 429) {
+                    if (isRefusal(code)) {
                         dead.add(new DeadRecord(input, inputRecord, code, "job " + record.jobName() + ": the provider could not embed this record: "
                                 + message));
                     } else {
@@ -240,6 +240,15 @@ public class JobRepair {
                 }
             }
         }
+        return planFollowUp(record, retry, dead, total, missing, retryFrom);
+    }
+
+    /**
+     * What to do after comparing a job's outputs with its input: the refused records are dead-lettered; those left
+     * out or failed on the provider's side go into one follow-up job, unless the follow-ups are used up.
+     */
+    private Optional<Plan> planFollowUp(final JobRecord record, final List<InputRecord> retry, final List<DeadRecord> dead,
+                                        final int total, final int missing, final InputObject retryFrom) {
         if (retry.isEmpty() && dead.isEmpty()) {
             return Optional.empty();
         }
@@ -260,6 +269,11 @@ public class JobRepair {
         final JobRecord next = derived(record, List.of(copy), retry.size(), true, "follow-up of " + record.jobName() + ": " + counts);
         return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName(),
                 missing, failedOrRefused));
+    }
+
+    /** A 4xx answer about the record itself (not a timeout or throttling): sending it again cannot help. */
+    private static boolean isRefusal(final int status) {
+        return status >= 400 && status < 500 && status != 408 && status != 429;
     }
 
     /**
@@ -283,7 +297,7 @@ public class JobRepair {
                     missing++;
                     retry.add(inputRecord);
                     retryFrom = input;
-                } else if (outcome.status() >= 400 && outcome.status() < 500 && outcome.status() != 408 && outcome.status() != 429) {
+                } else if (isRefusal(outcome.status())) {
                     dead.add(new DeadRecord(input, inputRecord, outcome.status(), "job " + record.jobName() + ": " + hosted.providerName()
                             + " could not embed this record: " + outcome.message()));
                 } else {
@@ -292,26 +306,7 @@ public class JobRepair {
                 }
             }
         }
-        if (retry.isEmpty() && dead.isEmpty()) {
-            return Optional.empty();
-        }
-        final String counts = missing + " of " + total + " record(s) without output, " + (retry.size() - missing)
-                + " failed on the provider's side, " + dead.size() + " refused";
-        final int failedOrRefused = retry.size() - missing + dead.size();
-        if (retry.isEmpty()) {
-            return Optional.of(new Plan(List.of(), dead, counts, missing, failedOrRefused));
-        }
-        if (record.followUps() >= maxFollowUps) {
-            final String why = "job " + record.jobName() + " left this record out after " + record.followUps() + " follow-up job(s)";
-            for (final InputRecord inputRecord : retry) {
-                dead.add(new DeadRecord(retryFrom, inputRecord, 500, why));
-            }
-            return Optional.of(new Plan(List.of(), dead, counts + "; no follow-up left (max_job_attempts)", missing, failedOrRefused));
-        }
-        final InputObject copy = files.writeStaged(retryFrom, JobNamer.shortHash(record.workKey() + "/follow-up"), retry);
-        final JobRecord next = derived(record, List.of(copy), retry.size(), true, "follow-up of " + record.jobName() + ": " + counts);
-        return Optional.of(new Plan(List.of(next), dead, counts + "; resubmitting " + retry.size() + " as " + next.jobName(),
-                missing, failedOrRefused));
+        return planFollowUp(record, retry, dead, total, missing, retryFrom);
     }
 
     private HostedBatchApi.RecordOutcome hostedOutcome(final HostedBatchApi.CopiedOutputs outputs, final InputRecord inputRecord) {
