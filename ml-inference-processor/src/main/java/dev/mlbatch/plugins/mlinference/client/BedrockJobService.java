@@ -3,15 +3,10 @@ package dev.mlbatch.plugins.mlinference.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +36,7 @@ public final class BedrockJobService implements BatchJobService {
     private final String base;
     private final SdkHttpClient httpClient;
     private final RequestAuthenticator authenticator;
+    private final SignedJsonExchange exchange;
     private final String roleArn;
     private final ObjectMapper mapper;
 
@@ -51,6 +47,7 @@ public final class BedrockJobService implements BatchJobService {
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.httpClient = httpClient;
         this.authenticator = authenticator;
+        this.exchange = new SignedJsonExchange(httpClient, authenticator, "Bedrock at " + endpoint);
         this.roleArn = roleArn;
         this.mapper = mapper;
     }
@@ -152,37 +149,12 @@ public final class BedrockJobService implements BatchJobService {
     }
 
     private JsonNode call(final SdkHttpMethod method, final String path, final String rawQuery, final JsonNode body) throws MlCommonsException {
-        final byte[] payload = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        final SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
-                .method(method)
-                .uri(URI.create(base + path + (rawQuery == null ? "" : "?" + rawQuery)))
-                .putHeader("Accept", "application/json");
-        if (body != null) {
-            builder.putHeader("Content-Type", "application/json");
-            builder.putHeader("Content-Length", Integer.toString(payload.length));
-        }
-        final SdkHttpRequest request;
-        try {
-            request = authenticator.authenticate(builder.build(), payload);
-        } catch (final RuntimeException e) {
-            throw new MlCommonsException("cannot sign the request to Bedrock at " + endpoint + " (" + authenticator.describe() + "): "
-                    + e.getMessage(), e);
-        }
-        final HttpExecuteResponse response;
-        final String text;
-        try {
-            response = httpClient.prepareRequest(HttpExecuteRequest.builder()
-                    .request(request)
-                    .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArray(payload))
-                    .build()).call();
-            text = readBody(response);
-        } catch (final IOException | RuntimeException e) {
-            throw new MlCommonsException("Bedrock at " + endpoint + " is unreachable (" + method + " " + path + "): "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
-        final int status = response.httpResponse().statusCode();
+        final SignedJsonExchange.Answer answer = exchange.send(method,
+                URI.create(base + path + (rawQuery == null ? "" : "?" + rawQuery)), body);
+        final String text = answer.body();
+        final int status = answer.status();
         if (status / 100 != 2) {
-            throw errorFrom(status, response.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse(null), text);
+            throw errorFrom(status, answer.errorType(), text);
         }
         try {
             return text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
@@ -211,15 +183,6 @@ public final class BedrockJobService implements BatchJobService {
             // not JSON: keep the raw text
         }
         return new MlCommonsException(status, type, truncate(message == null ? "" : message));
-    }
-
-    private static String readBody(final HttpExecuteResponse response) throws IOException {
-        if (response.responseBody().isEmpty()) {
-            return "";
-        }
-        try (InputStream in = response.responseBody().get()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     /** As the AWS SDKs send a path or query value: every reserved character percent-encoded (the ARN's ':' and '/' too). */

@@ -5,15 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,6 +28,7 @@ public class MlCommonsClient implements BatchJobService {
     private final String base;
     private final SdkHttpClient httpClient;
     private final RequestAuthenticator authenticator;
+    private final SignedJsonExchange exchange;
     private final ObjectMapper mapper;
 
     public MlCommonsClient(final URI host, final SdkHttpClient httpClient, final RequestAuthenticator authenticator,
@@ -42,6 +38,7 @@ public class MlCommonsClient implements BatchJobService {
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.httpClient = httpClient;
         this.authenticator = authenticator;
+        this.exchange = new SignedJsonExchange(httpClient, authenticator, "OpenSearch at " + host);
         this.mapper = mapper;
     }
 
@@ -154,35 +151,9 @@ public class MlCommonsClient implements BatchJobService {
     }
 
     private JsonNode call(final SdkHttpMethod method, final String path, final JsonNode body) throws MlCommonsException {
-        final byte[] payload = body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
-                .method(method)
-                .uri(URI.create(base + path))
-                .putHeader("Accept", "application/json");
-        if (body != null) {
-            builder.putHeader("Content-Type", "application/json");
-            builder.putHeader("Content-Length", Integer.toString(payload.length));
-        }
-        final SdkHttpRequest request;
-        try {
-            request = authenticator.authenticate(builder.build(), payload);
-        } catch (final RuntimeException e) {
-            // e.g. no credentials in the default chain, or STS refused the role: nothing was sent.
-            throw new MlCommonsException("cannot sign the request to " + host + " (" + authenticator.describe() + "): " + e.getMessage(), e);
-        }
-        final HttpExecuteResponse response;
-        final String text;
-        try {
-            response = httpClient.prepareRequest(HttpExecuteRequest.builder()
-                    .request(request)
-                    .contentStreamProvider(body == null ? null : ContentStreamProvider.fromByteArray(payload))
-                    .build()).call();
-            text = readBody(response);
-        } catch (final IOException | RuntimeException e) {
-            throw new MlCommonsException("OpenSearch at " + host + " is unreachable (" + method + " " + path + "): "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
-        final int status = response.httpResponse().statusCode();
+        final SignedJsonExchange.Answer answer = exchange.send(method, URI.create(base + path), body);
+        final String text = answer.body();
+        final int status = answer.status();
         if (status / 100 != 2) {
             throw errorFrom(status, text);
         }
@@ -215,15 +186,6 @@ public class MlCommonsClient implements BatchJobService {
             // not JSON: keep the raw text
         }
         return new MlCommonsException(status, null, truncate(text));
-    }
-
-    private static String readBody(final HttpExecuteResponse response) throws IOException {
-        if (response.responseBody().isEmpty()) {
-            return "";
-        }
-        try (InputStream in = response.responseBody().get()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static String modelPath(final String modelId, final String action) {
