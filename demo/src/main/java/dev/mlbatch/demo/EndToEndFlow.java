@@ -375,7 +375,9 @@ public final class EndToEndFlow implements AutoCloseable {
             }
             return new Progress(String.format(Locale.ROOT, "stage 2: input files %d, provider jobs %s, output files %d/%d",
                     inputs, jobs.describe(), outputs, inputs),
-                    inputs > 0 && outputs >= inputs && jobs.count() > 0 && jobs.allEnded());
+                    // No new job is fine: a job of an earlier run found by name whose results OpenAI or Cohere still
+                    // hold is not run again, its results are copied again (reset() removed every earlier output).
+                    inputs > 0 && outputs >= inputs && jobs.allEnded());
         }));
     }
 

@@ -70,6 +70,11 @@ class EndToEndIT {
         final Path work = StackHome.locate().root().resolve("e2e-test").resolve(provider.id());
         try (EndToEndFlow flow = new EndToEndFlow(stack, provider, layout.localPipelines(), work, JvmClasspath.current(),
                 StackHome.locate().root(), out)) {
+            // Raw object names of this run only, so input files and job names are new: jobs found by name (an earlier
+            // test or run on this stack with the same records) would be adopted, and OpenAI and Cohere, which still
+            // hold their results, would have them copied again instead of running a job.
+            final String run = "e2e-" + System.currentTimeMillis();
+            flow.rawObjectName(run + ".jsonl");
             out.println("=== " + provider + ": uninterrupted");
             final FlowSummary uninterrupted = flow.run(layout.corpus(), RECORDS);
             uninterrupted.print(out);
@@ -79,10 +84,9 @@ class EndToEndIT {
             out.println("=== " + provider + ": stage 2 and stage 3 killed (SIGKILL) mid-work and started again");
             flow.reset();
             final Instant since = Instant.now().minusSeconds(1);
-            // The same records under another raw object name, so other input files and fresh job names: a job of the
-            // first run found by name would be adopted (OpenAI and Cohere still hold its results, which are fetched
-            // again), and the provider would get no job to be killed during.
-            flow.rawObjectName("corpus-again.jsonl");
+            // The same records under another raw object name: the first run's jobs must not be adopted either, or
+            // the provider would get no job to be killed during.
+            flow.rawObjectName(run + "-again.jsonl");
             flow.load(layout.corpus(), RECORDS);
             flow.prepare();
             try (RuntimeProcess trigger = flow.start(EndToEndFlow.TRIGGER)) {
