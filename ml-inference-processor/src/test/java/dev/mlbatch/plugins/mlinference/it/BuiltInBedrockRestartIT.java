@@ -6,7 +6,6 @@ import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.LocalStackExtension;
 import dev.mlbatch.stack.StackEnv;
-import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.model.ModelServiceConfig;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
+import static dev.mlbatch.plugins.mlinference.it.ChildRuntime.lines;
+import static dev.mlbatch.plugins.mlinference.it.ChildRuntime.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -211,32 +211,13 @@ class BuiltInBedrockRestartIT {
     }
 
     private RuntimeProcess start(final Path pipeline) throws IOException {
-        return RuntimeProcess.start("runtime", pipeline, config(), dir, System.getProperty("java.class.path"), "512m",
-                Map.of("MLBATCH_ENV_FILE", StackHome.locate().envFile().toString()), true);
+        return ChildRuntime.start(pipeline, config(), dir);
     }
 
-    private static List<String> lines(final Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
-    }
 
     private static void echo(final String phase, final String output) {
         output.lines().filter(l -> l.contains("created: task") || l.contains("created before") || l.contains("Resuming")
                         || l.contains("-> COMPLETED") || l.contains("ERROR") || l.contains("requests to"))
                 .forEach(l -> System.out.println("[" + phase + "] " + l));
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean waitFor(final Check condition, final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.holds()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 }

@@ -5,7 +5,6 @@ import dev.mlbatch.runtime.RuntimeProcess;
 import dev.mlbatch.stack.LocalCredentials;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.LocalStackExtension;
-import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.model.ModelServiceConfig;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.mlbatch.plugins.mlinference.it.ChildRuntime.lines;
+import static dev.mlbatch.plugins.mlinference.it.ChildRuntime.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,35 +228,14 @@ class RestartAfterKillIT {
     }
 
     private RuntimeProcess start(final Path pipeline) throws IOException {
-        // The runtime reads the stack's endpoints and local credentials from the env file and hands them to the AWS SDK.
-        return RuntimeProcess.start("runtime", pipeline, config(), dir, System.getProperty("java.class.path"), "512m",
-                Map.of("MLBATCH_ENV_FILE", StackHome.locate().envFile().toString()), true);
+        return ChildRuntime.start(pipeline, config(), dir);
     }
 
-    private static List<String> lines(final Path file) throws IOException {
-        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
-    }
 
     /** The child's job lines, for the test report. */
     private static void echo(final String phase, final String output) {
         output.lines().filter(l -> l.contains("created: task") || l.contains("already exists") || l.contains("created before")
                         || l.contains("Resuming") || l.contains("-> COMPLETED") || l.contains("ERROR"))
                 .forEach(l -> System.out.println("[" + phase + "] " + l));
-    }
-
-    /** A condition that may need a network call. */
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static boolean waitFor(final Check condition, final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.holds()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 }
