@@ -17,13 +17,12 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OpenAI Files and Batch APIs (and {@code /v1/embeddings}) under {@code /openai/v1/...}, bearer-key checked, with
@@ -55,8 +54,9 @@ public final class OpenAiApi {
         }
     }
 
-    private final Map<String, OpenAiFile> files = new ConcurrentHashMap<>();
-    private final Map<String, OpenAiBatch> batches = new ConcurrentHashMap<>();
+    // Insertion-ordered: OpenAI's created_at is in whole seconds, so it cannot order two uploads or batches of one second.
+    private final Map<String, OpenAiFile> files = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, OpenAiBatch> batches = Collections.synchronizedMap(new LinkedHashMap<>());
     private final StoredFiles stored;
     private final OpenAiBatchRunner runner;
     private final JobPool pool;
@@ -184,12 +184,20 @@ public final class OpenAiApi {
         return file.id();
     }
 
+    private static <V> List<V> newestFirst(Map<String, V> createdInOrder) {
+        List<V> out;
+        synchronized (createdInOrder) {
+            out = new ArrayList<>(createdInOrder.values());
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
     private Reply listFiles() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
-        files.values().stream().sorted(Comparator.comparingLong(OpenAiFile::createdAt).reversed())
-                .forEach(f -> data.add(f.toJson()));
+        newestFirst(files).forEach(f -> data.add(f.toJson()));
         out.put("has_more", false);
         return Reply.json(200, out);
     }
@@ -298,9 +306,7 @@ public final class OpenAiApi {
         if (limit < 1 || limit > 100) {
             return error(400, "Invalid 'limit': must be an integer from 1 to 100.", "invalid_request_error", "limit", null);
         }
-        List<OpenAiBatch> newestFirst = new ArrayList<>(batches.values());
-        // Newest first; ids break ties within one second so that an `after` cursor is stable.
-        newestFirst.sort(Comparator.comparingLong(OpenAiBatch::createdAt).reversed().thenComparing(OpenAiBatch::id));
+        List<OpenAiBatch> newestFirst = newestFirst(batches);
         int start = 0;
         String after = q.get("after");
         if (after != null) {
