@@ -20,7 +20,9 @@ final class EnrichmentFailure extends Exception {
         /** The source object could not be read or parsed. */
         SOURCE_OBJECT_UNREADABLE,
         /** The source object was read and holds no record with the event's correlation value. */
-        NO_MATCH
+        NO_MATCH,
+        /** With {@code merge_all_keys}: the matched source record has a field whose name cannot be an event key. */
+        FIELD_NOT_MERGEABLE
     }
 
     private final Reason reason;

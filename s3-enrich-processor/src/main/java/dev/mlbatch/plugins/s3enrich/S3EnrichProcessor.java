@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code s3_enrich}: joins each event (a batch-inference output record) to its source record, read from the source
  * object its output object came from, on a correlation key, and copies {@code keys_to_merge} from the source record
- * into the event. Source objects are cached whole, within {@code cache_max_count} records and {@code cache_ttl}.
+ * into the event (or, with {@code merge_all_keys}, every field but the source correlation key). Source objects are cached whole, within {@code cache_max_count} records and {@code cache_ttl}.
  * <p>
  * An event that cannot be enriched (no output key, a name that does not map, no correlation value, a missing,
  * too large or unreadable source object, no record with its value) keeps its data, gets {@code tags_on_failure},
@@ -58,7 +58,7 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
     private final SourceObjectLocator locator;
     private final SourceObjectLoader loader;
     private final SourceRecordCache cache;
-    private final List<String> keysToMerge;
+    private final MergedFields mergedFields;
     private final List<String> tagsOnFailure;
     private final Counter successCounter;
     private final Counter failureCounter;
@@ -75,7 +75,8 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         this.config = s3EnrichProcessorConfig;
         this.expressionEvaluator = expressionEvaluator;
         checkSettings(config, expressionEvaluator);
-        this.keysToMerge = config.getKeysToMerge();
+        this.mergedFields = config.isMergeAllKeys() ? MergedFields.allExcept(config.getSourceCorrelationKey())
+                : MergedFields.listed(config.getKeysToMerge());
         this.tagsOnFailure = config.getTagsOnFailure();
         this.locator = new SourceObjectLocator(config.getIncludePrefix(), config.getS3ObjectNamePattern(), config.getCodecExtension());
         this.cache = new SourceRecordCache(config.getCacheMaxCount(), config.getCacheTtl(), System::nanoTime);
@@ -86,14 +87,14 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         this.s3Client = SourceS3Client.create(config.getAws(), awsCredentialsSupplier);
         this.loader = new SourceObjectLoader(s3Client, bucket -> SourceS3Client.expectedOwner(config, bucket), codec,
                 config.getCompression(), config.getS3ObjectSizeLimitBytes(), config.getSourceCorrelationKey(),
-                keysToMerge, pluginMetrics);
+                mergedFields, pluginMetrics);
         this.successCounter = pluginMetrics.counter(NUMBER_OF_RECORDS_ENRICHED_SUCCESS);
         this.failureCounter = pluginMetrics.counter(NUMBER_OF_RECORDS_ENRICHED_FAILED);
         this.withoutMatchCounter = pluginMetrics.counter(RECORDS_WITHOUT_MATCH);
         this.cachedRecords = pluginMetrics.gauge(CACHED_SOURCE_RECORDS, new AtomicLong());
         LOG.info("s3_enrich: joining on '{}' (source records: '{}') with s3://{}/{}, merging {}; cache {} records, ttl {}",
                 config.getCorrelationKey(), config.getSourceCorrelationKey(), config.getBucketName(),
-                config.getIncludePrefix() == null ? "" : config.getIncludePrefix(), keysToMerge,
+                config.getIncludePrefix() == null ? "" : config.getIncludePrefix(), mergedFields,
                 config.getCacheMaxCount(), config.getCacheTtl());
     }
 
@@ -110,7 +111,7 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         }
         keys.put(config.getCorrelationKey(), "correlation_keys");
         keys.putIfAbsent(config.getSourceCorrelationKey(), "source_correlation_key");
-        for (final String key : config.getKeysToMerge()) {
+        for (final String key : config.isMergeAllKeys() ? List.<String>of() : config.getKeysToMerge()) {
             keys.putIfAbsent(key, "keys_to_merge");
         }
         keys.forEach((key, option) -> {
@@ -179,15 +180,34 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
             failedObjects.put(uri, e);
             throw e;
         }
-        final Object[] values = index.find(correlationValue);
-        if (values == null) {
+        final Map<String, Object> fields = index.find(correlationValue);
+        if (fields == null) {
             throw new EnrichmentFailure(EnrichmentFailure.Reason.NO_MATCH, uri,
                     "no record with " + config.getSourceCorrelationKey() + " '" + correlationValue + "' in " + uri);
         }
-        for (int i = 0; i < values.length; i++) {
-            // A key the source record does not have is left alone, as upstream's merge does.
-            if (values[i] != null) {
-                event.put(keysToMerge.get(i), values[i]);
+        // A key the source record does not have is left alone, as upstream's merge does.
+        if (mergedFields.all()) {
+            checkFieldNames(fields, uri, correlationValue);
+        }
+        fields.forEach(event::put);
+    }
+
+    /** A source field whose name is no event key (it holds a '/', or characters keys refuse) fails the event before any merge. */
+    private void checkFieldNames(final Map<String, Object> fields, final String uri, final String correlationValue) throws EnrichmentFailure {
+        final Event probe = JacksonEvent.builder().withEventType("event").withData(new HashMap<String, Object>()).build();
+        for (final String name : fields.keySet()) {
+            boolean usable = !name.contains("/");
+            if (usable) {
+                try {
+                    probe.get(name, Object.class);
+                } catch (final IllegalArgumentException e) {
+                    usable = false;
+                }
+            }
+            if (!usable) {
+                throw new EnrichmentFailure(EnrichmentFailure.Reason.FIELD_NOT_MERGEABLE, uri,
+                        "the record with " + config.getSourceCorrelationKey() + " '" + correlationValue + "' in " + uri
+                                + " has field '" + name + "', which cannot be an event key (merge_all_keys merges top-level fields by name)");
             }
         }
     }

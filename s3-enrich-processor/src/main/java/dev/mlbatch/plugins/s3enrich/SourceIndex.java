@@ -4,13 +4,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One source object, reduced to what the join needs: per correlation value, the values of {@code keys_to_merge}
- * (in that order; null where the record has none). Only these values are kept, not whole events, so the cache's
+ * One source object, reduced to what the join needs: per correlation value, the fields to merge
+ * ({@link MergedFields}). Only these values are kept, not whole events, so the cache's
  * memory follows the merged fields, not the source records' size. Immutable once built.
  */
 final class SourceIndex {
     private final String uri;
-    private final Map<String, Object[]> valuesByCorrelation;
+    private final Map<String, Map<String, Object>> valuesByCorrelation;
     private final int recordsWithoutCorrelationValue;
     private final int repeatedCorrelationValues;
 
@@ -25,8 +25,8 @@ final class SourceIndex {
         return uri;
     }
 
-    /** The merge values of the record with this correlation value, or null when the object has none. */
-    Object[] find(final String correlationValue) {
+    /** The fields to merge of the record with this correlation value, or null when the object has none. */
+    Map<String, Object> find(final String correlationValue) {
         return valuesByCorrelation.get(correlationValue);
     }
 
@@ -49,7 +49,7 @@ final class SourceIndex {
 
     static final class Builder {
         private final String uri;
-        private final Map<String, Object[]> values = new HashMap<>();
+        private final Map<String, Map<String, Object>> values = new HashMap<>();
         private int withoutValue;
         private int repeated;
 
@@ -58,7 +58,7 @@ final class SourceIndex {
         }
 
         /** A later record with the same value replaces the earlier one, as a later document replaces an earlier one in the index. */
-        Builder add(final String correlationValue, final Object[] mergeValues) {
+        Builder add(final String correlationValue, final Map<String, Object> mergeValues) {
             if (correlationValue == null) {
                 withoutValue++;
             } else if (values.put(correlationValue, mergeValues) != null) {

@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
@@ -33,7 +32,7 @@ final class SourceObjectLoader {
     private final CompressionOption compression;
     private final long sizeLimitBytes;
     private final String sourceCorrelationKey;
-    private final List<String> keysToMerge;
+    private final MergedFields mergedFields;
 
     private final Counter objectsSucceeded;
     private final Counter objectsFailed;
@@ -43,14 +42,14 @@ final class SourceObjectLoader {
 
     SourceObjectLoader(final S3Client s3, final Function<String, Optional<String>> expectedOwner, final InputCodec codec,
                        final CompressionOption compression, final long sizeLimitBytes, final String sourceCorrelationKey,
-                       final List<String> keysToMerge, final PluginMetrics metrics) {
+                       final MergedFields mergedFields, final PluginMetrics metrics) {
         this.s3 = s3;
         this.expectedOwner = expectedOwner;
         this.codec = codec;
         this.compression = compression;
         this.sizeLimitBytes = sizeLimitBytes;
         this.sourceCorrelationKey = sourceCorrelationKey;
-        this.keysToMerge = List.copyOf(keysToMerge);
+        this.mergedFields = mergedFields;
         this.objectsSucceeded = metrics.counter("s3ObjectsSucceeded");
         this.objectsFailed = metrics.counter("s3ObjectsFailed");
         this.objectsNotFound = metrics.counter("s3ObjectsNotFound");
@@ -101,10 +100,6 @@ final class SourceObjectLoader {
     }
 
     private void add(final SourceIndex.Builder index, final Event record) {
-        final Object[] values = new Object[keysToMerge.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = record.get(keysToMerge.get(i), Object.class);
-        }
-        index.add(CorrelationValue.of(record.get(sourceCorrelationKey, Object.class)), values);
+        index.add(CorrelationValue.of(record.get(sourceCorrelationKey, Object.class)), mergedFields.of(record));
     }
 }

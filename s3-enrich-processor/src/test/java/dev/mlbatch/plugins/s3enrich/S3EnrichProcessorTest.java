@@ -236,6 +236,42 @@ class S3EnrichProcessorTest {
     }
 
     @Test
+    void mergeAllKeysCopiesEveryFieldOfTheRawDocumentButItsId() throws Exception {
+        final S3EnrichProcessor processor = processor(TO_RAW.replace("keys_to_merge: [ text, lemma, pos ]", "merge_all_keys: true"));
+        final String outputKey = "bedrock/output/job-1/" + INPUT_NAME + ".out";
+        final List<Event> events = run(processor, List.of(bedrockOutput(outputKey, "wnv02586619"), bedrockOutput(outputKey, "7"),
+                bedrockOutput(outputKey, "absent")));
+        final Event govern = events.get(0);
+        assertEquals("govern, rule: exercise authority over; as of nations", govern.get("text", String.class));
+        assertEquals("govern", govern.get("lemma", String.class));
+        assertEquals("v", govern.get("pos", String.class));
+        assertEquals(12, govern.get("tag_count", Integer.class), "a field no key names is merged too");
+        assertNull(govern.get("_id", Object.class), "the source correlation key is not merged: the event has it as recordId");
+        assertEquals("wnv02586619", govern.get("recordId", String.class));
+        assertEquals(List.of(0.25, -0.5, 0.125), govern.get("modelOutput/embedding", List.class));
+        assertEquals("seven", events.get(1).get("lemma", String.class));
+        assertNull(events.get(1).get("tag_count", Object.class), "only the fields this record has");
+        assertEquals(Set.of("not_enriched"), events.get(2).getMetadata().getTags());
+        assertEquals(2, count(S3EnrichProcessor.NUMBER_OF_RECORDS_ENRICHED_SUCCESS));
+        assertEquals(1, count(S3EnrichProcessor.NUMBER_OF_RECORDS_ENRICHED_FAILED));
+    }
+
+    @Test
+    void withMergeAllKeysASourceFieldThatCannotBeAnEventKeyFailsOnlyItsEvent() throws Exception {
+        put("bedrock/raw/odd.jsonl", """
+                {"_id":"slash","text":"a field with a slash","a/b":1}
+                {"_id":"fine","text":"plain fields"}
+                """);
+        final S3EnrichProcessor processor = processor(TO_RAW.replace("keys_to_merge: [ text, lemma, pos ]", "merge_all_keys: true"));
+        final String outputKey = "bedrock/output/job-9/odd-0a1b2c3d4e5f-0000000000.jsonl.out";
+        final List<Event> events = run(processor, List.of(bedrockOutput(outputKey, "slash"), bedrockOutput(outputKey, "fine")));
+        assertEquals(Set.of("not_enriched"), events.get(0).getMetadata().getTags());
+        assertNull(events.get(0).get("text", Object.class), "nothing is merged into an event that fails");
+        assertEquals("plain fields", events.get(1).get("text", String.class));
+        assertTrue(events.get(1).getMetadata().getTags().isEmpty());
+    }
+
+    @Test
     void outputsAreJoinedToTheirBatchInputFileByTheDefaultNameMapping() throws Exception {
         final S3EnrichProcessor processor = processor("""
                 bucket: { name: mlbatch, filter: { include_prefix: bedrock/input/ } }

@@ -3,10 +3,10 @@ package dev.mlbatch.plugins.s3enrich;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,7 +23,7 @@ class SourceRecordCacheTest {
             loads.incrementAndGet();
             final SourceIndex.Builder builder = SourceIndex.builder(uri);
             for (int i = 0; i < count; i++) {
-                builder.add("r" + i, new Object[]{uri + "#" + i});
+                builder.add("r" + i, Map.of("k", uri + "#" + i));
             }
             return builder.build();
         };
@@ -36,7 +36,7 @@ class SourceRecordCacheTest {
         now.addAndGet(Duration.ofMinutes(9).toNanos());
         final SourceRecordCache.Lookup hit = cache.get("s3://b/a", records("s3://b/a", 3));
         assertEquals(SourceRecordCache.Outcome.HIT, hit.outcome());
-        assertArrayEquals(new Object[]{"s3://b/a#2"}, hit.index().find("r2"));
+        assertEquals(Map.of("k", "s3://b/a#2"), hit.index().find("r2"));
         assertEquals(1, loads.get());
         now.addAndGet(Duration.ofMinutes(1).toNanos());
         assertEquals(SourceRecordCache.Outcome.LOADED, cache.get("s3://b/a", records("s3://b/a", 3)).outcome(),
@@ -76,7 +76,7 @@ class SourceRecordCacheTest {
         cache.get("small", records("small", 2));
         final SourceRecordCache.Lookup big = cache.get("big", records("big", 6));
         assertEquals(SourceRecordCache.Outcome.LOADED_NOT_KEPT, big.outcome());
-        assertArrayEquals(new Object[]{"big#5"}, big.index().find("r5"));
+        assertEquals(Map.of("k", "big#5"), big.index().find("r5"));
         assertFalse(cache.holds("big"));
         assertTrue(cache.holds("small"), "an object that is not kept evicts nothing");
         assertEquals(2, cache.recordCount());
@@ -101,9 +101,9 @@ class SourceRecordCacheTest {
 
     @Test
     void indexKeepsTheLaterOfRepeatedValuesAndCountsRecordsWithoutOne() {
-        final Object[] first = {"first"};
-        final Object[] second = {"second"};
-        final SourceIndex index = SourceIndex.builder("u").add("a", first).add(null, new Object[]{"x"}).add("a", second).build();
+        final Map<String, Object> first = Map.of("k", "first");
+        final Map<String, Object> second = Map.of("k", "second");
+        final SourceIndex index = SourceIndex.builder("u").add("a", first).add(null, Map.of("k", "x")).add("a", second).build();
         assertSame(second, index.find("a"));
         assertNull(index.find("b"));
         assertEquals(1, index.size());

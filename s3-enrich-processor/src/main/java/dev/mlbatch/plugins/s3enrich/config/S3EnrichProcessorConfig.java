@@ -81,6 +81,10 @@ public class S3EnrichProcessorConfig {
     @JsonProperty("keys_to_merge")
     private List<String> keysToMerge;
 
+    /** Ours: merge every field of the source record but its correlation key, instead of listing keys_to_merge. */
+    @JsonProperty("merge_all_keys")
+    private boolean mergeAllKeys;
+
     @JsonProperty("enrich_when")
     private String enrichWhen;
 
@@ -162,8 +166,13 @@ public class S3EnrichProcessorConfig {
         return sourceCorrelationKey != null ? sourceCorrelationKey : getCorrelationKey();
     }
 
+    /** The listed keys; empty with {@code merge_all_keys}. */
     public List<String> getKeysToMerge() {
-        return List.copyOf(keysToMerge);
+        return keysToMerge == null ? List.of() : List.copyOf(keysToMerge);
+    }
+
+    public boolean isMergeAllKeys() {
+        return mergeAllKeys;
     }
 
     public String getEnrichWhen() {
@@ -213,9 +222,15 @@ public class S3EnrichProcessorConfig {
         return sourceCorrelationKey == null || !sourceCorrelationKey.isBlank();
     }
 
-    @AssertTrue(message = "keys_to_merge is required: at least one key of the source record to copy into the event")
+    @AssertTrue(message = "keys_to_merge is required: at least one key of the source record to copy into the event "
+            + "(or merge_all_keys: true to copy every field but the source correlation key)")
     boolean isKeysToMergeValid() {
-        return keysToMerge != null && !keysToMerge.isEmpty() && keysToMerge.stream().allMatch(k -> k != null && !k.isBlank());
+        return mergeAllKeys || keysToMerge != null && !keysToMerge.isEmpty() && keysToMerge.stream().allMatch(k -> k != null && !k.isBlank());
+    }
+
+    @AssertTrue(message = "keys_to_merge and merge_all_keys: true exclude each other: list the keys, or merge every field")
+    boolean isMergeAllKeysValid() {
+        return !(mergeAllKeys && keysToMerge != null);
     }
 
     @AssertTrue(message = "tags_on_failure must not contain blank tags")

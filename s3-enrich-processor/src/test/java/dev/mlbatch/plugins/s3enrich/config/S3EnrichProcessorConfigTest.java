@@ -129,6 +129,8 @@ class S3EnrichProcessorConfigTest {
             source_correlation_key: ' '                          | source_correlation_key | source_correlation_key must not be blank
             keys_to_merge: []                                    | keys_to_merge          | keys_to_merge is required
             keys_to_merge: null                                  | keys_to_merge          | keys_to_merge is required
+            merge_all_keys: true                                 | merge_all_keys         | keys_to_merge and merge_all_keys: true exclude each other
+            { keys_to_merge: null, merge_all_keys: false }       | keys_to_merge          | keys_to_merge is required: at least one key of the source record to copy into the event (or merge_all_keys: true
             s3_object_name_pattern: '^(.*\\.out$'                | s3_object_name_pattern | s3_object_name_pattern must be a valid regular expression with at least one capture group
             s3_object_name_pattern: '^.*\\.out$'                 | s3_object_name_pattern | s3_object_name_pattern must be a valid regular expression with at least one capture group
             s3_key_path: ' '                                     | s3_key_path            | s3_key_path must not be blank
@@ -143,6 +145,14 @@ class S3EnrichProcessorConfigTest {
     void aBadValueIsReportedUnderItsKey(final String change, final String key, final String message) {
         final ConfigurationException e = assertThrows(ConfigurationException.class, () -> bind(change));
         assertTrue(e.getMessage().startsWith(PREFIX + key + "': " + message), e.getMessage());
+    }
+
+    @Test
+    void mergeAllKeysTakesThePlaceOfKeysToMerge() throws Exception {
+        final S3EnrichProcessorConfig config = bind("{ keys_to_merge: null, merge_all_keys: true }");
+        assertTrue(config.isMergeAllKeys());
+        assertEquals(List.of(), config.getKeysToMerge());
+        assertFalse(bind("{}").isMergeAllKeys(), "upstream's behaviour by default: only the listed keys");
     }
 
     @Test
