@@ -268,13 +268,23 @@ class PublishedPipelinesTest {
             for (final String provider : PROVIDERS) {
                 final Stages stages = stages(set, provider);
                 final String where = set + "/" + provider + ": ";
-                final List<String> routes = matchingRoutes(stages.prepare(), JacksonEvent.builder().withEventType("event")
-                        .withData(new LinkedHashMap<>(record)).build());
+                final String rawKey = includePrefixes(onlyScanBucket(stages.prepare())).get(0) + "corpus.jsonl";
+                final List<String> routes = matchingRoutes(stages.prepare(), rawRecord(record, rawKey));
                 assertTrue(stages.inputFileSink().routes().stream().anyMatch(routes::contains), where + "a corpus record misses the input files");
                 final Map<String, Object> noText = new LinkedHashMap<>(record);
                 noText.put("text", "");
-                assertTrue(matchingRoutes(stages.prepare(), JacksonEvent.builder().withEventType("event").withData(noText).build()).isEmpty(),
+                assertTrue(matchingRoutes(stages.prepare(), rawRecord(noText, rawKey)).isEmpty(),
                         where + "a record with an empty text must only reach _default");
+                if (provider.equals("openai")) {
+                    // Stage 3 reads the raw object back by name: a record of one it cannot find is refused before a paid job.
+                    for (final String unmappable : List.of("corpus.jsonl.gz", "sub/corpus.jsonl", "my corpus.jsonl", "corpus.json")) {
+                        final Event event = rawRecord(record, rawKey.replace("corpus.jsonl", unmappable));
+                        assertTrue(matchingRoutes(stages.prepare(), event).isEmpty(), where + unmappable + " must only reach _default");
+                        applyAddEntries(stages.prepare(), event);
+                        assertTrue(event.get("rejection_reason", String.class).startsWith("the raw object must be named <name>.jsonl"),
+                                where + unmappable + ": " + event.get("rejection_reason", String.class));
+                    }
+                }
                 assertTrue(stages.prepare().sinks().stream().anyMatch(s -> s.routes().contains(PipelineGraphValidator.DEFAULT_ROUTE)),
                         where + "rejected records go nowhere");
             }
@@ -332,11 +342,51 @@ class PublishedPipelinesTest {
                 assertEquals("${/_id}", idEntries.get(0).get("format"), where + keptId + " must be the _id, as a string");
                 assertEquals(documentIds.get(provider), openSearchSinks(stages.ingest()).get(0).plugin().settings().get("document_id"),
                         where + "ingest document id");
-                assertEquals("${/_id}", openSearchSinks(stages.prepare()).get(0).plugin().settings().get("document_id"),
-                        where + "prepare document id");
+                if (provider.equals("openai")) {
+                    assertOutputsAreJoinedToTheirRawDocuments(stages, where);
+                } else {
+                    assertEquals("${/_id}", openSearchSinks(stages.prepare()).get(0).plugin().settings().get("document_id"),
+                            where + "prepare document id");
+                }
                 assertEquals("text_embedding", copies(stages.ingest()).get(vectors.get(provider)), where + "the vector must become text_embedding");
             }
         }
+    }
+
+    /**
+     * OpenAI: stage 1 indexes nothing; stage 3's s3_enrich finds each output's raw document by the names stage 1 and
+     * stage 2 give (raw {@code <name>.jsonl} -> input {@code <name>-<12 hex>-<ordinal>.jsonl} -> output
+     * {@code <input name>.out}), joins on custom_id = _id, and only enriched lines reach the index.
+     */
+    private void assertOutputsAreJoinedToTheirRawDocuments(final Stages stages, final String where) {
+        assertEquals(List.of(), openSearchSinks(stages.prepare()), where + "stage 3 is the index's only writer");
+        assertEquals(Boolean.TRUE, map(stages.inputFileSink().plugin().settings().get("object_key")).get("name_from_source"),
+                where + "input files must be named after their raw object");
+        final List<PluginDefinition> enrich = stages.ingest().processors().stream().filter(p -> p.name().equals("s3_enrich")).toList();
+        assertEquals(1, enrich.size(), where + "one s3_enrich in stage 3");
+        final Map<String, Object> settings = enrich.get(0).settings();
+        final String rawPrefix = includePrefixes(onlyScanBucket(stages.prepare())).get(0);
+        assertEquals(rawPrefix, map(map(settings.get("bucket")).get("filter")).get("include_prefix"), where + "joined to the raw objects");
+        assertEquals(onlyScanBucket(stages.prepare()).get("name"), map(settings.get("bucket")).get("name"), where + "raw bucket");
+        assertEquals(List.of("custom_id"), settings.get("correlation_keys"), where + "correlation_keys");
+        assertEquals("_id", settings.get("source_correlation_key"), where + "source_correlation_key");
+        assertEquals(Boolean.TRUE, settings.get("merge_all_keys"), where + "every field of the raw document");
+        final Matcher name = Pattern.compile((String) settings.get("s3_object_name_pattern")).matcher("corpus.v2-0a1b2c3d4e5f-0000000500.jsonl.out");
+        assertTrue(name.matches() && name.group(1).equals("corpus.v2"), where + "an output's name must lead back to its raw object");
+        final List<String> tags = ((List<?>) settings.get("tags_on_failure")).stream().map(Object::toString).toList();
+        final Event notEnriched = JacksonEvent.builder().withEventType("event")
+                .withData(new LinkedHashMap<>(Map.of("custom_id", "x", "text_embedding", List.of(0.5)))).build();
+        final List<String> routesOfEnriched = matchingRoutes(stages.ingest(), notEnriched);
+        notEnriched.getMetadata().addTags(tags);
+        assertFalse(openSearchSinks(stages.ingest()).get(0).routes().stream().anyMatch(matchingRoutes(stages.ingest(), notEnriched)::contains),
+                where + "a line without its raw document must not be indexed half-made");
+        assertTrue(openSearchSinks(stages.ingest()).get(0).routes().stream().anyMatch(routesOfEnriched::contains), where + "an enriched line is indexed");
+    }
+
+    private static Event rawRecord(final Map<String, Object> record, final String rawKey) {
+        final Event event = JacksonEvent.builder().withEventType("event").withData(new LinkedHashMap<>(record)).build();
+        event.getMetadata().setAttribute("s3_key", rawKey);
+        return event;
     }
 
     @Test
