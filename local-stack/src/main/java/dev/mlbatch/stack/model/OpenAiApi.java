@@ -262,8 +262,10 @@ public final class OpenAiApi {
                 clock.instant().getEpochSecond());
         batches.put(batch.id(), batch);
         LOG.info("openai batch {} ({}) -> validating (input {})", batch.id(), batch.jobName(), inputFileId);
+        // The answer is the batch as created: on a busy machine the runner may move it on before it is written.
+        JsonNode created = batch.toJson();
         pool.submit(() -> runner.run(batch, this::batchFile));
-        return Reply.json(200, batch.toJson());
+        return Reply.json(200, created);
     }
 
     private static String metadataProblem(JsonNode metadata) {
