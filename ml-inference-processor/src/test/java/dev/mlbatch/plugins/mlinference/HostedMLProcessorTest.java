@@ -93,7 +93,7 @@ class HostedMLProcessorTest {
         final Event job = out.stream().map(Record::getData).filter(e -> "ml_batch_job".equals(e.getMetadata().getEventType())).findFirst().orElseThrow();
         assertEquals("COMPLETED", job.get("state", String.class));
         final String outputUri = job.get("output_uri", String.class);
-        assertTrue(outputUri.startsWith("s3://out-bucket/results/mlb-") && outputUri.endsWith("/output.jsonl"), outputUri);
+        assertTrue(outputUri.matches("s3://out-bucket/results/mlb-[^/]+/openai\\.jsonl\\.out"), outputUri);
         assertEquals(2, s3.read("out-bucket", outputUri.substring("s3://out-bucket/".length())).split("\n").length);
         assertEquals(1, apis.jobsCreated().size());
         assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("OpenAI API at " + apis.openAiUrl() + " (Bearer key)")));

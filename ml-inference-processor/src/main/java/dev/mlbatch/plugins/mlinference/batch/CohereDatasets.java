@@ -124,7 +124,7 @@ public final class CohereDatasets extends HostedBatchApi {
                 byText.put(row.get("text").asText(), outcome);
             }
         }
-        return new CopiedOutputs(uri(record.jobName(), OUTPUT_FILE), null, byId, byText);
+        return new CopiedOutputs(outputUri(record), null, byId, byText);
     }
 
     @Override
@@ -134,8 +134,8 @@ public final class CohereDatasets extends HostedBatchApi {
     }
 
     @Override
-    public String outputUri(final String jobName) {
-        return uri(jobName, OUTPUT_FILE);
+    public String outputUri(final JobRecord record) {
+        return uri(record.jobName(), OUTPUT_FILE);
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.Optional;
  * What the processor does itself, beside ML Commons' connector, for a hosted batch API (OpenAI, Cohere): upload the
  * job's input object to the provider before {@code _batch_predict}, find a job at the provider by its name (a crash
  * between "submitting" and the answer), and copy the provider's outputs into S3 under
- * {@code <output_path>/<job name>/} before the job counts as done. Every S3 key follows from the job name, so a
- * repeated copy overwrites instead of adding.
+ * {@code <output_path>/<job name>/} before the job counts as done. Every S3 key follows from the job name (and the
+ * job's input file name), so a repeated copy overwrites instead of adding.
  */
 public abstract class HostedBatchApi {
     /** How one input record fared, by its id: {@code status} 200 is a vector; else the provider's status and message. */
@@ -118,8 +118,8 @@ public abstract class HostedBatchApi {
         }
     }
 
-    /** Where the S3 copy of the job's vectors lies (the job event's output_uri). */
-    public abstract String outputUri(String jobName);
+    /** Where the S3 copy of the job's vectors lies (the job event's output_uri), from its name and (OpenAI) its input. */
+    public abstract String outputUri(JobRecord record);
 
     /** The id a record is matched by in the outputs (OpenAI custom_id, Cohere id), if it has one. */
     public abstract Optional<String> recordId(JsonNode record);

@@ -64,7 +64,7 @@ public final class JobEventFactory {
         }
         // OpenAI / Cohere: the S3 copy the processor made of the provider's outputs.
         if (service == ServiceName.OPENAI) {
-            return requests.hostedOutputUri(record.jobName(), OpenAiBatchFiles.OUTPUT_FILE);
+            return requests.hostedOutputUri(record.jobName(), OpenAiBatchFiles.outputFileName(record));
         }
         if (service == ServiceName.COHERE) {
             return requests.hostedOutputUri(record.jobName(), CohereDatasets.OUTPUT_FILE);

@@ -15,17 +15,43 @@ import java.util.Optional;
  * OpenAI's Batch API beside ML Commons: the input object (stage 1 wrote OpenAI batch lines,
  * {@code {"custom_id","method","url","body":{"model","input"}}}) is uploaded with {@code POST /v1/files}
  * (purpose {@code batch}); the finished batch's {@code output_file_id} and {@code error_file_id} contents
- * ({@code GET /v1/files/{id}/content}) are copied to {@code <output_path>/<job name>/output.jsonl} and
- * {@code errors.jsonl}. A batch is found by name through its {@code metadata.job_name}.
+ * ({@code GET /v1/files/{id}/content}) are copied to {@code <output_path>/<job name>/<input file name>.out} and
+ * {@code <input file name>.errors.jsonl}, named after the input file as Bedrock names its outputs, so that stage 3
+ * can find an output's raw documents by its file name. A batch is found by name through its {@code metadata.job_name}.
  */
 public final class OpenAiBatchFiles extends HostedBatchApi {
-    public static final String OUTPUT_FILE = "output.jsonl";
-    public static final String ERRORS_FILE = "errors.jsonl";
+    /** Appended to the input file's name for the S3 copy of the batch's output file. */
+    public static final String OUTPUT_SUFFIX = ".out";
+    /** Appended to the input file's name for the S3 copy of the batch's error file (stage 3 skips {@code errors.jsonl}). */
+    public static final String ERRORS_SUFFIX = ".errors.jsonl";
     /** Batches listed at most when looking a job up at OpenAI (newest first, 100 a page). */
     private static final int MAX_LISTED_PAGES = 20;
 
     public OpenAiBatchFiles(final ProviderApiClient api, final S3Client s3, final ObjectMapper mapper, final String outputPath) {
         super(api, s3, mapper, outputPath);
+    }
+
+    /**
+     * The name of the file the job's batch ran on: the last segment of its input object's key. An OpenAI job has one
+     * input (one batch per object; only SageMaker groups objects), the one {@link #upload} sent; should a job ever have
+     * several, the first is that one. Derived work (screened records, halves, follow-ups) is staged under its own
+     * folder with the original file name, so its outputs carry the original name too.
+     */
+    public static String inputFileName(final JobRecord record) {
+        if (record.inputs().isEmpty()) {
+            throw new IllegalStateException("job " + record.jobName() + " has no input object to name its outputs after");
+        }
+        return InputFiles.fileName(record.inputs().get(0).key());
+    }
+
+    /** The file name of the S3 copy of the job's output file, {@code <input file name>.out}. */
+    public static String outputFileName(final JobRecord record) {
+        return inputFileName(record) + OUTPUT_SUFFIX;
+    }
+
+    /** The file name of the S3 copy of the job's error file, {@code <input file name>.errors.jsonl}. */
+    public static String errorsFileName(final JobRecord record) {
+        return inputFileName(record) + ERRORS_SUFFIX;
     }
 
     @Override
@@ -69,22 +95,22 @@ public final class OpenAiBatchFiles extends HostedBatchApi {
         final JsonNode batch = status.remoteJob();
         final Map<String, RecordOutcome> byId = newOutcomes();
         final byte[] output = content(batch.path("output_file_id"));
-        put(record.jobName(), OUTPUT_FILE, output);
+        put(record.jobName(), outputFileName(record), output);
         for (final JsonNode line : lines(output)) {
             outcome(line).ifPresent(outcome -> byId.put(line.path("custom_id").asText(), outcome));
         }
         String errorsUri = null;
         if (batch.hasNonNull("error_file_id") && !batch.path("error_file_id").asText().isEmpty()) {
             final byte[] errors = content(batch.path("error_file_id"));
-            put(record.jobName(), ERRORS_FILE, errors);
-            errorsUri = uri(record.jobName(), ERRORS_FILE);
+            put(record.jobName(), errorsFileName(record), errors);
+            errorsUri = uri(record.jobName(), errorsFileName(record));
             for (final JsonNode line : lines(errors)) {
                 // A request that succeeded in the output file wins over a failed try of it.
                 outcome(line).ifPresent(outcome -> byId.merge(line.path("custom_id").asText(), outcome,
                         (had, now) -> had.succeeded() ? had : now));
             }
         }
-        return new CopiedOutputs(uri(record.jobName(), OUTPUT_FILE), errorsUri, byId, Map.of());
+        return new CopiedOutputs(outputUri(record), errorsUri, byId, Map.of());
     }
 
     /** One output or error line: the response's status and, when it failed, OpenAI's message. */
@@ -130,8 +156,8 @@ public final class OpenAiBatchFiles extends HostedBatchApi {
     }
 
     @Override
-    public String outputUri(final String jobName) {
-        return uri(jobName, OUTPUT_FILE);
+    public String outputUri(final JobRecord record) {
+        return uri(record.jobName(), outputFileName(record));
     }
 
     @Override

@@ -38,7 +38,7 @@ class BatchPredictRequestFactoryTest {
                         + "\"metadata\":{\"job_name\":\"mlb-o-a1\",\"input_uri\":\"s3://my-bucket/prepared/part-0001.jsonl\"}}}",
                 factory.openAi("file-abc", "mlb-o-a1", new InputObject("my-bucket", "prepared/part-0001.jsonl", "")).toString());
         assertEquals("{\"parameters\":{\"dataset_id\":\"ds-1\",\"name\":\"mlb-c-a1\"}}", factory.cohere("ds-1", "mlb-c-a1").toString());
-        assertEquals("s3://my-bucket/out/mlb-o-a1/output.jsonl", factory.hostedOutputUri("mlb-o-a1", OpenAiBatchFiles.OUTPUT_FILE));
+        assertEquals("s3://my-bucket/out/mlb-o-a1/part-0001.jsonl.out", factory.hostedOutputUri("mlb-o-a1", "part-0001.jsonl.out"));
         // parameters may add keys (or choose another endpoint), after the processor's own.
         final var extra = new BatchPredictRequestFactory(mapper, "s3://b/out", Map.of("endpoint", "/v1/other", "completion_window", "24h"))
                 .openAi("f", "j", new InputObject("b", "k", "")).get("parameters");

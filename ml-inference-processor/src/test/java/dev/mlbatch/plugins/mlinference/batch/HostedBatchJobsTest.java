@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,16 +154,17 @@ class HostedBatchJobsTest {
                     + "\"metadata\":{\"job_name\":\"" + jobName + "\",\"input_uri\":\"s3://in-bucket/openai/a.jsonl\"}}}"),
                     MAPPER.readTree(predict.get(0).body()));
 
-            // The job event points at the S3 copy, which holds one vector per record.
+            // The job event points at the S3 copy, named after the input file, which holds one vector per record.
             final Event job = h.jobEvents().get(0);
-            assertEquals("s3://out-bucket/results/" + jobName + "/output.jsonl", job.get("output_uri", String.class));
+            assertEquals("s3://out-bucket/results/" + jobName + "/a.jsonl.out", job.get("output_uri", String.class));
             assertEquals("openai", job.get("service_name", String.class));
             assertEquals(3, ((Number) job.get("records/total", Object.class)).intValue());
             final List<JsonNode> output = s3Lines(job.get("output_uri", String.class));
             assertEquals(3, output.size());
             assertEquals(List.of("d1", "d2", "d3"), output.stream().map(l -> l.path("custom_id").asText()).sorted().toList());
             assertTrue(output.stream().allMatch(l -> l.at("/response/body/data/0/embedding").size() == 2));
-            assertFalse(s3.keys("out-bucket", "results/" + jobName + "/").contains("results/" + jobName + "/errors.jsonl"));
+            // No error file: nothing but the output copy under the job's folder.
+            assertEquals(List.of("results/" + jobName + "/a.jsonl.out"), s3.keys("out-bucket", "results/" + jobName + "/"));
         }
         assertEquals(List.of(jobName), apis.jobsCreated());
     }
@@ -178,9 +181,9 @@ class HostedBatchJobsTest {
             assertEquals(first, apis.jobsCreated().get(0));
             final String followUp = apis.jobsCreated().get(1);
 
-            final List<JsonNode> firstOutput = s3Lines("s3://out-bucket/results/" + first + "/output.jsonl");
-            final List<JsonNode> firstErrors = s3Lines("s3://out-bucket/results/" + first + "/errors.jsonl");
-            final List<JsonNode> followUpOutput = s3Lines("s3://out-bucket/results/" + followUp + "/output.jsonl");
+            final List<JsonNode> firstOutput = s3Lines("s3://out-bucket/results/" + first + "/partial.jsonl.out");
+            final List<JsonNode> firstErrors = s3Lines("s3://out-bucket/results/" + first + "/partial.jsonl.errors.jsonl");
+            final List<JsonNode> followUpOutput = s3Lines("s3://out-bucket/results/" + followUp + "/partial.jsonl.out");
             assertEquals(List.of("p1", "p4"), firstOutput.stream().map(l -> l.path("custom_id").asText()).sorted().toList());
             assertEquals(1, firstErrors.size());
             assertEquals(List.of("p3"), followUpOutput.stream().map(l -> l.path("custom_id").asText()).toList());
@@ -197,6 +200,47 @@ class HostedBatchJobsTest {
     }
 
     @Test
+    void openAiOutputsAreNamedAfterTheInputFileTheJobRanOnAlsoForTheScreenedCopyAndTheFollowUp() throws Exception {
+        // Stage 1's naming: <name>-<12 hex>-<10 digit ordinal>.jsonl. One blank text is screened out, so the first job
+        // runs on a staged copy; one record is left out once, so a follow-up job runs on another staged copy.
+        final String key = "openai/input/corpus-0a1b2c3d4e5f-0000000000.jsonl";
+        final String fileName = "corpus-0a1b2c3d4e5f-0000000000.jsonl";
+        put(key, openAiLine("n1", "one"), openAiLine("n2", " "), openAiLine("n3", "skip-once please"), openAiLine("n4", "please refuse me"));
+        try (CoordinatorHarness h = openAi(ledger()).build()) {
+            h.coordinator.accept(List.of(Events.object("in-bucket", key)));
+            assertTrue(h.runUntil(out -> h.inputEvents().size() == 1 && h.jobEvents().size() == 2, Duration.ofSeconds(30)));
+            assertEquals(2, apis.jobsCreated().size(), apis.jobsCreated().toString());
+            final Event first = h.jobEvents().get(0);
+            final Event followUp = h.jobEvents().get(1);
+            assertEquals(apis.jobsCreated(), List.of(first.get("job_name", String.class), followUp.get("job_name", String.class)));
+            final List<String> inputs = new ArrayList<>();
+            for (final Event job : List.of(first, followUp)) {
+                final String jobName = job.get("job_name", String.class);
+                final String input = job.get("input_uri", String.class);
+                inputs.add(input);
+                assertTrue(input.matches("s3://out-bucket/staging/[^/]+/" + fileName.replace(".", "\\.")), input);
+                assertEquals("s3://out-bucket/results/" + jobName + "/" + fileName + ".out", job.get("output_uri", String.class));
+                // What stage 3's s3_enrich reads back from the output key: the raw object's name.
+                final String outputName = job.get("output_uri", String.class).substring(job.get("output_uri", String.class).lastIndexOf('/') + 1);
+                final Matcher raw = Pattern.compile("^(.*)-[0-9a-f]{12}-[0-9]{10}\\.jsonl\\.out$").matcher(outputName);
+                assertTrue(raw.matches(), outputName);
+                assertEquals("corpus", raw.group(1));
+            }
+            assertFalse(inputs.get(0).equals(inputs.get(1)), "the follow-up runs on its own staged copy: " + inputs);
+            final String firstJob = first.get("job_name", String.class);
+            final String followUpJob = followUp.get("job_name", String.class);
+            // Exactly these objects: stage 3's filter (exclude_suffix errors.jsonl) keeps the .out copies and skips the error file.
+            assertEquals(List.of("results/" + firstJob + "/" + fileName + ".errors.jsonl", "results/" + firstJob + "/" + fileName + ".out"),
+                    s3.keys("out-bucket", "results/" + firstJob + "/").stream().sorted().toList());
+            assertEquals(List.of("results/" + followUpJob + "/" + fileName + ".out"), s3.keys("out-bucket", "results/" + followUpJob + "/"));
+            assertEquals(List.of("n1"), s3Lines(first.get("output_uri", String.class)).stream().map(l -> l.path("custom_id").asText()).toList());
+            assertEquals(List.of("n4"), s3Lines("s3://out-bucket/results/" + firstJob + "/" + fileName + ".errors.jsonl").stream()
+                    .map(l -> l.path("custom_id").asText()).toList());
+            assertEquals(List.of("n3"), s3Lines(followUp.get("output_uri", String.class)).stream().map(l -> l.path("custom_id").asText()).toList());
+        }
+    }
+
+    @Test
     void anOpenAiBatchRefusedForOneLineGoesOnWithoutThatRecordInsteadOfBeingRetriedAsIs() throws Exception {
         put("openai/badline.jsonl", openAiLine("g1", "one"), "{not json", openAiLine("g3", "three"));
         try (CoordinatorHarness h = openAi(ledger()).screen(false).build()) {
@@ -209,7 +253,11 @@ class HostedBatchJobsTest {
             assertEquals(false, failed.get("will_retry", Boolean.class));
             assertEquals("COMPLETED", h.jobEvents().get(1).get("state", String.class));
             assertEquals("SPLIT", h.inputEvents().get(0).get("job_state", String.class));
-            final List<JsonNode> output = s3Lines(h.jobEvents().get(1).get("output_uri", String.class));
+            // The job without line 2 ran on a staged copy, which keeps the file name: so does its output.
+            final Event rest = h.jobEvents().get(1);
+            assertTrue(rest.get("input_uri", String.class).matches("s3://out-bucket/staging/[^/]+/badline\\.jsonl"), rest.toMap().toString());
+            assertEquals("s3://out-bucket/results/" + rest.get("job_name", String.class) + "/badline.jsonl.out", rest.get("output_uri", String.class));
+            final List<JsonNode> output = s3Lines(rest.get("output_uri", String.class));
             assertEquals(List.of("g1", "g3"), output.stream().map(l -> l.path("custom_id").asText()).sorted().toList());
         }
         assertEquals(2, apis.jobsCreated().size(), "the refused batch and one for the rest, no retry as is: " + apis.jobsCreated());
@@ -291,6 +339,8 @@ class HostedBatchJobsTest {
             h.coordinator.accept(List.of(Events.object("in-bucket", "openai/replay.jsonl")));
             assertTrue(h.runUntil(out -> h.inputEvents().size() == 1 && h.jobEvents().size() == 1, Duration.ofSeconds(20)));
             assertEquals("COMPLETED", h.inputEvents().get(0).get("job_state", String.class));
+            // The job found by name is copied again to the same key, named after its input file.
+            assertEquals("s3://out-bucket/results/" + jobName + "/replay.jsonl.out", h.jobEvents().get(0).get("output_uri", String.class));
             assertEquals(2, s3Lines(h.jobEvents().get(0).get("output_uri", String.class)).size());
         }
         assertEquals(List.of(jobName), apis.jobsCreated(), "one job, whatever was replayed or lost");

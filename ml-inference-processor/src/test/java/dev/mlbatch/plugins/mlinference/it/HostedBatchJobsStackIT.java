@@ -67,7 +67,9 @@ class HostedBatchJobsStackIT {
             body.append(StackRun.JSON.writeValueAsString(Map.of("custom_id", "oa-" + i, "method", "POST", "url", "/v1/embeddings",
                     "body", Map.of("model", "text-embedding-3-small", "input", text)))).append('\n');
         }
-        final String key = run.put(run.run + "/openai/input/a.jsonl", body.toString());
+        // Named as stage 1 names its files (<name>-<12 hex>-<ordinal>.jsonl): the output copy carries this name.
+        final String fileName = "corpus-0a1b2c3d4e5f-0000000000.jsonl";
+        final String key = run.put(run.run + "/openai/input/" + fileName, body.toString());
         final String yaml = run.baseYaml("openai", modelId) + "provider_api:\n  endpoint: \"" + run.stack.openAiUrl() + "\"\n  api_key: \""
                 + run.stack.openAiApiKey() + "\"\ntrack_jobs: true\njob_poll_interval: 500ms\n";
 
@@ -75,7 +77,9 @@ class HostedBatchJobsStackIT {
         final Event job = runToCompletion(processor, key);
         final String jobName = job.get("job_name", String.class);
         final String outputUri = job.get("output_uri", String.class);
-        assertEquals("s3://" + run.bucket() + "/" + run.run + "/openai/output/" + jobName + "/output.jsonl", outputUri);
+        assertEquals("s3://" + run.bucket() + "/" + run.run + "/openai/output/" + jobName + "/" + fileName + ".out", outputUri);
+        // The job ran on the screened copy (record 3 rejected), which keeps the file name.
+        assertTrue(jobInputKey(job).endsWith("/" + fileName) && !jobInputKey(job).equals(key), jobInputKey(job));
         final List<JsonNode> lines = s3Lines(outputUri);
         assertEquals(RECORDS - 1, lines.size(), lines.toString());
         for (final JsonNode line : lines) {
@@ -84,7 +88,7 @@ class HostedBatchJobsStackIT {
         }
         assertTrue(run.deadLetters().isEmpty(), run.deadLetters().toString());
 
-        replayAndLoseTheLedger(processor, yaml, key, jobName);
+        replayAndLoseTheLedger(processor, yaml, key, jobName, outputUri);
         assertEquals(1, openAiBatchesFor("s3://" + run.bucket() + "/" + jobInputKey(job)), "one OpenAI batch for the object");
     }
 
@@ -115,7 +119,7 @@ class HostedBatchJobsStackIT {
         }
         assertTrue(run.deadLetters().isEmpty(), run.deadLetters().toString());
 
-        replayAndLoseTheLedger(processor, yaml, key, jobName);
+        replayAndLoseTheLedger(processor, yaml, key, jobName, outputUri);
         assertEquals(1, cohereJobsNamed(jobName), "one Cohere embed job named " + jobName);
     }
 
@@ -161,10 +165,11 @@ class HostedBatchJobsStackIT {
 
     /**
      * The same event again to the same processor (its ledger knows the object), then to a processor whose ledger is
-     * gone (a fresh state directory): the first passes the event on, the second finds the job by name; neither creates one.
+     * gone (a fresh state directory): the first passes the event on, the second finds the job by name and copies its
+     * outputs again to the same key; neither creates one.
      */
-    private void replayAndLoseTheLedger(final MLProcessor processor, final String yaml, final String key, final String jobName)
-            throws Exception {
+    private void replayAndLoseTheLedger(final MLProcessor processor, final String yaml, final String key, final String jobName,
+                                        final String outputUri) throws Exception {
         final List<Record<Event>> replayed = StackRun.drive(processor, List.of(run.metadataEvent(key)), o -> inputEvents(o).size() == 1,
                 Duration.ofMinutes(1));
         assertEquals(1, inputEvents(replayed).size(), replayed.toString());
@@ -178,6 +183,8 @@ class HostedBatchJobsStackIT {
         assertEquals(jobName, inputEvents(out).get(0).get("job_name", String.class));
         assertEquals("COMPLETED", inputEvents(out).get(0).get("job_state", String.class));
         assertEquals("COMPLETED", jobEvents(out).get(0).get("state", String.class));
+        assertEquals(outputUri, jobEvents(out).get(0).get("output_uri", String.class));
+        assertEquals(RECORDS - 1, s3Lines(outputUri).size());
     }
 
     /** The key the job read: the screened copy of the good records under staging_path. */
