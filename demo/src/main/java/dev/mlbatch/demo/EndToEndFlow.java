@@ -302,8 +302,10 @@ public final class EndToEndFlow implements AutoCloseable {
                 final RecordAccount account = account();
                 // Balanced twice in a row with every job ended: no follow-up job is still about to be created.
                 settled[0] = account.balanced() && jobs.count() > 0 && jobs.allEnded() ? settled[0] + 1 : 0;
-                return new Progress(String.format(Locale.ROOT, "provider jobs %s; indexed %d, rejected %d, dead-lettered %d of %d",
-                        jobs.describe(), account.indexed(), account.rejected(), account.deadLettered(), account.recordsIn()), settled[0] >= 3);
+                return new Progress(String.format(Locale.ROOT, "provider jobs %s; indexed %d, rejected %d, dead-lettered %d%s of %d",
+                        jobs.describe(), account.indexed(), account.rejected(), account.deadLettered(),
+                        account.keptByStage3() == 0 ? "" : ", kept in failed/ " + account.keptByStage3(), account.recordsIn()),
+                        settled[0] >= 3);
             }));
             stop(trigger);
             stop(ingest);

@@ -162,10 +162,12 @@ public final class IndexMain {
             }
             final RecordAccount account = summary.account();
             final long rejected = corpus.problems().size() + account.rejected();
-            final long unaccounted = corpus.recordsIn() - account.indexed() - rejected - account.deadLettered() - notIndexed.size();
+            final long unaccounted = corpus.recordsIn() - account.indexed() - rejected - account.deadLettered()
+                    - account.keptByStage3() - notIndexed.size();
             out.printf(Locale.ROOT, "%s: records in %d = indexed %d + rejected %d (%d before upload, %d by the pipelines)"
-                            + " + dead-lettered %d%s%s%n", options.file(), corpus.recordsIn(), account.indexed(), rejected,
+                            + " + dead-lettered %d%s%s%s%n", options.file(), corpus.recordsIn(), account.indexed(), rejected,
                     corpus.problems().size(), laterRejections, account.deadLettered(),
+                    account.keptByStage3() == 0 ? "" : " + kept in " + provider.prefix() + "failed/ " + account.keptByStage3(),
                     notIndexed.isEmpty() ? "" : " + not indexed " + notIndexed.size(),
                     unaccounted == 0 ? "" : "   <-- " + unaccounted + " unaccounted");
             out.printf(Locale.ROOT, "index wall time %.1f s%s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0,

@@ -18,13 +18,14 @@ import java.util.Set;
  * Where every record of a run went, from what the flow left behind: records in (the raw lines), indexed (documents
  * with their vector), rejected before any job (lines under {@code <provider>/rejected/}, each with its
  * {@code rejection_reason}), dead-lettered (the records the DLQ objects under {@code <provider>/failed-jobs/} stand
- * for), and records in that no stage can keep apart from another: lines that are not JSON (stage 1's codec skips
- * and logs them) and extra records under an {@code _id} already seen (the index keeps the last), and documents
- * stage 3 could not index, each logged with its reason ({@link IndexingFailures}). Nothing is lost when the sum of
- * the others equals records in.
+ * for), kept by stage 3 (output lines it routed to {@code <provider>/failed/} instead of the index: no vector, or
+ * not joined to their raw document), and records in that no stage can keep apart from another: lines that are not
+ * JSON (stage 1's codec skips and logs them) and extra records under an {@code _id} already seen (the index keeps
+ * the last), and documents stage 3 could not index, each logged with its reason ({@link IndexingFailures}). Nothing
+ * is lost when the sum of the others equals records in.
  */
-public record RecordAccount(long recordsIn, long indexed, long rejected, long deadLettered, long notJson, long duplicateIds,
-                            long rejectedWithoutReason, long notIndexed) {
+public record RecordAccount(long recordsIn, long indexed, long rejected, long deadLettered, long keptByStage3, long notJson,
+                            long duplicateIds, long rejectedWithoutReason, long notIndexed) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The raw lines of a run, read once: how many, how many are not JSON objects, how many repeat an _id. */
@@ -72,25 +73,27 @@ public record RecordAccount(long recordsIn, long indexed, long rejected, long de
                 deadLettered += letter.path("failedData").path("records").asLong(0);
             }
         }
-        return new RecordAccount(raw.records(), indexed, rejected, deadLettered, raw.notJson(), raw.duplicateIds(), withoutReason,
-                notIndexed);
+        final long keptByStage3 = lines(s3, bucket, provider.prefix() + "failed/").size();
+        return new RecordAccount(raw.records(), indexed, rejected, deadLettered, keptByStage3, raw.notJson(), raw.duplicateIds(),
+                withoutReason, notIndexed);
     }
 
     /**
-     * Every record in is indexed, rejected with a reason, dead-lettered, not indexed with a reason, or one of the
-     * input's own non-records.
+     * Every record in is indexed, rejected with a reason, dead-lettered, kept by stage 3, not indexed with a reason,
+     * or one of the input's own non-records.
      */
     public boolean balanced() {
         return unaccounted() == 0 && rejectedWithoutReason == 0;
     }
 
     public long unaccounted() {
-        return recordsIn - indexed - rejected - deadLettered - notJson - duplicateIds - notIndexed;
+        return recordsIn - indexed - rejected - deadLettered - keptByStage3 - notJson - duplicateIds - notIndexed;
     }
 
     public void print(final PrintStream out) {
-        out.printf(Locale.ROOT, "  records in          %d = indexed %d + rejected %d + dead-lettered %d + not JSON %d + repeated _id %d%s%s%n",
-                recordsIn, indexed, rejected, deadLettered, notJson, duplicateIds,
+        out.printf(Locale.ROOT, "  records in          %d = indexed %d + rejected %d + dead-lettered %d%s + not JSON %d + repeated _id %d%s%s%n",
+                recordsIn, indexed, rejected, deadLettered, keptByStage3 == 0 ? "" : " + kept in failed/ " + keptByStage3,
+                notJson, duplicateIds,
                 notIndexed == 0 ? "" : " + not indexed " + notIndexed,
                 balanced() ? "" : "   <-- " + unaccounted() + " unaccounted"
                         + (rejectedWithoutReason > 0 ? ", " + rejectedWithoutReason + " rejected without a reason" : ""));

@@ -27,7 +27,6 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The three local pipelines of each provider on 1,000 records, each stage in its own runtime JVM on the real local
@@ -64,8 +63,7 @@ class EndToEndIT {
     @ParameterizedTest
     @EnumSource(Provider.class)
     void killedAndRestartedStagesEndLikeAnUninterruptedRun(final Provider provider) throws Exception {
-        final String only = System.getProperty("e2e.providers", "");
-        assumeTrue(only.isBlank() || List.of(only.split(",")).contains(provider.id()), "-De2e.providers=" + only + " leaves " + provider + " out");
+        SelectedProviders.assumeSelected(provider);
         final PrintStream out = System.out;
         final Path work = StackHome.locate().root().resolve("e2e-test").resolve(provider.id());
         try (EndToEndFlow flow = new EndToEndFlow(stack, provider, layout.localPipelines(), work, JvmClasspath.current(),

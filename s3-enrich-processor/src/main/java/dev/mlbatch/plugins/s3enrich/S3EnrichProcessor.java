@@ -183,7 +183,8 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
         final Map<String, Object> fields = index.find(correlationValue);
         if (fields == null) {
             throw new EnrichmentFailure(EnrichmentFailure.Reason.NO_MATCH, uri,
-                    "no record with " + config.getSourceCorrelationKey() + " '" + correlationValue + "' in " + uri);
+                    "no record with " + config.getSourceCorrelationKey() + " '" + correlationValue + "' in " + uri
+                            + (index.unreadablePart() == null ? "" : " (part of it could not be read: " + index.unreadablePart() + ")"));
         }
         // A key the source record does not have is left alone, as upstream's merge does.
         if (mergedFields.all()) {
@@ -224,6 +225,10 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
                     lookup.outcome() == SourceRecordCache.Outcome.LOADED_NOT_KEPT
                             ? "; more than cache_max_count (" + config.getCacheMaxCount() + "), so not kept: it is read again for every batch that needs it"
                             : "");
+            if (index.unreadablePart() != null) {
+                LOG.warn("s3_enrich: {} was not read whole, only the {} record(s) read are joined: {}", uri, index.size(),
+                        index.unreadablePart());
+            }
         }
         return lookup.index();
     }

@@ -13,12 +13,14 @@ final class SourceIndex {
     private final Map<String, Map<String, Object>> valuesByCorrelation;
     private final int recordsWithoutCorrelationValue;
     private final int repeatedCorrelationValues;
+    private final String unreadablePart;
 
     private SourceIndex(final Builder builder) {
         this.uri = builder.uri;
         this.valuesByCorrelation = builder.values;
         this.recordsWithoutCorrelationValue = builder.withoutValue;
         this.repeatedCorrelationValues = builder.repeated;
+        this.unreadablePart = builder.unreadablePart;
     }
 
     String uri() {
@@ -43,6 +45,11 @@ final class SourceIndex {
         return repeatedCorrelationValues;
     }
 
+    /** Why part of the object could not be read (its records there are not held), or null when it was read whole. */
+    String unreadablePart() {
+        return unreadablePart;
+    }
+
     static Builder builder(final String uri) {
         return new Builder(uri);
     }
@@ -52,6 +59,7 @@ final class SourceIndex {
         private final Map<String, Map<String, Object>> values = new HashMap<>();
         private int withoutValue;
         private int repeated;
+        private String unreadablePart;
 
         private Builder(final String uri) {
             this.uri = uri;
@@ -64,6 +72,15 @@ final class SourceIndex {
             } else if (values.put(correlationValue, mergeValues) != null) {
                 repeated++;
             }
+            return this;
+        }
+
+        boolean isEmpty() {
+            return values.isEmpty() && withoutValue == 0;
+        }
+
+        Builder unreadablePart(final String why) {
+            this.unreadablePart = why;
             return this;
         }
 

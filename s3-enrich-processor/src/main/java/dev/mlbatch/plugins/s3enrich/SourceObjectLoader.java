@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3enrich;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.mlbatch.plugins.s3enrich.config.CompressionOption;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -15,7 +16,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
@@ -87,8 +87,17 @@ final class SourceObjectLoader {
                 objectSize.record(length);
             }
             final SourceIndex.Builder index = SourceIndex.builder(uri);
-            final InputStream content = compression.isGzip(key) ? new GZIPInputStream(object) : object;
-            codec.parse(content, record -> add(index, record.getData()));
+            final EndTrackingInputStream content = new EndTrackingInputStream(compression.isGzip(key) ? new GZIPInputStream(object) : object);
+            try {
+                codec.parse(content, record -> add(index, record.getData()));
+            } catch (final IOException | RuntimeException e) {
+                if (index.isEmpty() || !isMalformedContent(e, content)) {
+                    throw e;
+                }
+                // The records read stay usable: an event whose record is among them is enriched; one whose record
+                // sat on or after the malformed part fails as NO_MATCH, naming this problem.
+                index.unreadablePart(e.getMessage());
+            }
             return index.build();
         } catch (final NoSuchKeyException | NoSuchBucketException e) {
             throw new EnrichmentFailure(EnrichmentFailure.Reason.SOURCE_OBJECT_MISSING, uri,
@@ -97,6 +106,23 @@ final class SourceObjectLoader {
             throw new EnrichmentFailure(EnrichmentFailure.Reason.SOURCE_OBJECT_UNREADABLE, uri,
                     "source object " + uri + " could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A codec that read the object to its end and then complained skipped malformed records (ours does); one that
+     * stopped with a JSON error stopped at one (upstream's). Any other failure, such as a connection reset, is no
+     * fact about the object, so nothing read before it is kept.
+     */
+    private static boolean isMalformedContent(final Throwable failure, final EndTrackingInputStream content) {
+        if (content.reachedEnd()) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void add(final SourceIndex.Builder index, final Event record) {

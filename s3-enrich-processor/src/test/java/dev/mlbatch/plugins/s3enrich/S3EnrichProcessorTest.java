@@ -272,6 +272,26 @@ class S3EnrichProcessorTest {
     }
 
     @Test
+    void aLineOfTheSourceObjectThatIsNotJsonCostsOnlyItsOwnRecord() throws Exception {
+        put("bedrock/raw/mixed.jsonl", """
+                {"_id":"before","text":"a record above the bad line"}
+                this line is not JSON
+                {"_id":"after","text":"a record below the bad line"}
+                """);
+        final S3EnrichProcessor processor = processor(TO_RAW.replace("keys_to_merge: [ text, lemma, pos ]", "merge_all_keys: true"));
+        final String outputKey = "bedrock/output/job-8/mixed-0a1b2c3d4e5f-0000000000.jsonl.out";
+        final List<Event> events = run(processor, List.of(bedrockOutput(outputKey, "before"), bedrockOutput(outputKey, "after"),
+                bedrockOutput(outputKey, "absent")));
+        assertEquals("a record above the bad line", events.get(0).get("text", String.class));
+        assertEquals("a record below the bad line", events.get(1).get("text", String.class),
+                "the codec skipped the bad line and read on; what it read is joined");
+        assertTrue(events.get(1).getMetadata().getTags().isEmpty());
+        assertEquals(Set.of("not_enriched"), events.get(2).getMetadata().getTags());
+        assertEquals(2, count(S3EnrichProcessor.NUMBER_OF_RECORDS_ENRICHED_SUCCESS));
+        assertEquals(1, count(S3EnrichProcessor.NUMBER_OF_RECORDS_ENRICHED_FAILED));
+    }
+
+    @Test
     void outputsAreJoinedToTheirBatchInputFileByTheDefaultNameMapping() throws Exception {
         final S3EnrichProcessor processor = processor("""
                 bucket: { name: mlbatch, filter: { include_prefix: bedrock/input/ } }
