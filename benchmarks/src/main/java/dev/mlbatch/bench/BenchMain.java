@@ -17,11 +17,11 @@ public final class BenchMain {
 
     static {
         BENCHMARKS.put("runtime", "dev.mlbatch.bench.RuntimeBenchmark");
-        BENCHMARKS.put("expression", "dev.mlbatch.expression.bench.ExpressionBenchmark");
+        BENCHMARKS.put("expression", "dev.mlbatch.bench.expression.ExpressionBenchmark");
         BENCHMARKS.put("scan", "dev.mlbatch.bench.scan.ScanBenchmark");
         BENCHMARKS.put("jobs", "dev.mlbatch.bench.jobs.JobsBenchmark");
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
-        BENCHMARKS.put("sink", "dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark");
+        BENCHMARKS.put("sink", "dev.mlbatch.bench.sink.SinkBenchmark");
         BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");
         BENCHMARKS.put("quality", "dev.mlbatch.demo.quality.QualityBenchmark");
         PEER_BENCHMARKS.put("runtime", "dev.mlbatch.bench.peer.RuntimeVsPeer");

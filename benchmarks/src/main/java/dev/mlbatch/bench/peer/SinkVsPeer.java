@@ -1,7 +1,7 @@
 package dev.mlbatch.bench.peer;
 
 import dev.mlbatch.compat.CompatMain;
-import dev.mlbatch.plugins.sink.opensearch.bench.SinkBenchmark;
+import dev.mlbatch.bench.sink.SinkBenchmark;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 

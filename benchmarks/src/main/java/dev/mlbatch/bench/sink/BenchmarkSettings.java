@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.sink.opensearch.bench;
+package dev.mlbatch.bench.sink;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.mlbatch.expression.bench;
+package dev.mlbatch.bench.expression;
 
 import dev.mlbatch.expression.GrammarExpressionEvaluator;
 import org.opensearch.dataprepper.expression.ExpressionEvaluator;

@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.sink.opensearch.bench;
+package dev.mlbatch.bench.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
