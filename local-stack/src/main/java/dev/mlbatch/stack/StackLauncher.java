@@ -1,5 +1,7 @@
 package dev.mlbatch.stack;
 
+import dev.mlbatch.stack.health.ClusterStaysRedException;
+import dev.mlbatch.stack.health.StackHealth;
 import dev.mlbatch.stack.http.PublicLoopbackAddress;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.ml.UnfinishedBatchTasks;
@@ -170,6 +172,8 @@ public final class StackLauncher {
             try {
                 node.start(httpPort, transportPort);
                 return "http://127.0.0.1:" + httpPort;
+            } catch (ClusterStaysRedException red) {
+                throw red; // the node stays up, so that the diagnosis's commands can be run against it
             } catch (IOException e) {
                 node.stop();
                 boolean portTaken = !isFree(httpPort) || !isFree(transportPort);
@@ -264,23 +268,12 @@ public final class StackLauncher {
         }
     }
 
-    /** Prints what is up; returns true when everything is. */
+    /**
+     * Prints each part's health (OpenSearch, ML Commons, model service, S3, gateway, disk) and, for a part that is not
+     * healthy, what to do; returns true when no part failed (warnings do not count).
+     */
     public boolean status(PrintStream out) {
-        var env = StackEnv.read(home.envFile());
-        OptionalLong osPid = node.pid();
-        OptionalLong svcPid = ProcessControl.readPid(home.servicesPidFile());
-        boolean osUp = env.isPresent() && OpenSearchNode.isHealthy(env.get().get(StackEnv.OPENSEARCH_URL));
-        boolean modelUp = env.isPresent() && httpOk(env.get().get(StackEnv.MODEL_SERVICE_URL) + "/_mlbatch/health");
-        boolean s3Up = env.isPresent() && reachable(env.get().get(StackEnv.S3_ENDPOINT));
-        boolean gatewayUp = env.isPresent() && reachable(env.get().get(StackEnv.GATEWAY_URL));
-        out.printf("%-14s %-5s %s%s%n", "opensearch", osUp ? "up" : "down", env.map(e -> e.get(StackEnv.OPENSEARCH_URL)).orElse("-"),
-                osPid.isPresent() ? " (pid " + osPid.getAsLong() + ")" : "");
-        out.printf("%-14s %-5s %s%s%n", "s3", s3Up ? "up" : "down", env.map(e -> e.get(StackEnv.S3_ENDPOINT)).orElse("-"),
-                svcPid.isPresent() ? " (pid " + svcPid.getAsLong() + ")" : "");
-        out.printf("%-14s %-5s %s%n", "model-service", modelUp ? "up" : "down", env.map(e -> e.get(StackEnv.MODEL_SERVICE_URL)).orElse("-"));
-        out.printf("%-14s %-5s %s%n", "gateway", gatewayUp ? "up" : "down", env.map(e -> e.get(StackEnv.GATEWAY_URL)).orElse("-"));
-        env.ifPresent(e -> out.println("env file: " + home.envFile()));
-        return osUp && modelUp && s3Up && gatewayUp;
+        return new StackHealth(home, node).print(out);
     }
 
     public static boolean isHealthy(StackEnv env) {

@@ -1,5 +1,6 @@
 package dev.mlbatch.stack;
 
+import dev.mlbatch.stack.health.ClusterStaysRedException;
 import dev.mlbatch.stack.ml.BatchJobCanceller;
 import dev.mlbatch.stack.ml.ConnectorSetup;
 import dev.mlbatch.stack.ml.JobsTable;
@@ -9,9 +10,10 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code mlbatch stack up|down|status}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]},
+ * {@code mlbatch stack up|down|status|reset [--yes]}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]},
  * {@code mlbatch jobs cancel TASK|--all}.
- * Exit codes: 0 ok, 2 usage (64 for {@code jobs cancel}), 3 stack not (fully) up, 1 failure.
+ * Exit codes: 0 ok, 2 usage (64 for {@code jobs cancel} and {@code stack reset}), 3 stack not (fully) up (also: a
+ * {@code stack up} that found the cluster staying red), 1 failure.
  */
 public final class StackMain {
 
@@ -27,9 +29,18 @@ public final class StackMain {
     }
 
     public static int run(StackHome home, String[] args, PrintStream out, PrintStream err) {
+        return run(home, args, StackReset.forCommandLine(home), out, err);
+    }
+
+    /** With the {@code stack reset} to run (tests give one with their own terminal). */
+    public static int run(StackHome home, String[] args, StackReset reset, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            err.println("usage: StackMain stack up|down|status|down-after-tests <build> | setup | jobs [--watch] | jobs cancel TASK|--all");
+            err.println("usage: StackMain stack up|down|status|reset [--yes]|down-after-tests <build> | setup | jobs [--watch] | jobs cancel TASK|--all");
             return 2;
+        }
+        if (args[0].equals("stack") && args.length > 1 && args[1].equals("reset")) {
+            // Before a launcher exists: constructing one creates folders in the home, which reset may refuse.
+            return reset.run(Arrays.asList(args).subList(2, args.length), out, err);
         }
         StackLauncher launcher = new StackLauncher(home);
         try {
@@ -38,7 +49,12 @@ public final class StackMain {
                     String sub = args.length > 1 ? args[1] : "";
                     switch (sub) {
                         case "up" -> {
-                            launcher.up(out);
+                            try {
+                                launcher.up(out);
+                            } catch (ClusterStaysRedException red) {
+                                ClusterStaysRedException.lines(red.diagnosis()).forEach(err::println);
+                                return 3;
+                            }
                             // Asked for by the user: no build stops it any more.
                             StartedByTests.remove(launcher.home());
                         }
@@ -58,7 +74,7 @@ public final class StackMain {
                             return launcher.status(out) ? 0 : 3;
                         }
                         default -> {
-                            err.println("usage: mlbatch stack up|down|status");
+                            err.println("usage: mlbatch stack up|down|status|reset [--yes]");
                             return 2;
                         }
                     }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.ProcessControl;
 import dev.mlbatch.stack.StackHome;
+import dev.mlbatch.stack.health.ClusterDiagnosis;
+import dev.mlbatch.stack.health.ClusterStaysRedException;
+import dev.mlbatch.stack.health.RedClusterWatch;
+import dev.mlbatch.stack.ml.OpenSearchHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -70,6 +75,23 @@ public final class OpenSearchNode {
         waitHealthy("http://127.0.0.1:" + httpPort, Duration.ofSeconds(180));
     }
 
+    /**
+     * The address the node was last configured for ({@code http.port} in its opensearch.yml), for when the env file
+     * is missing: {@code stack up} writes that only once everything is up, and a node left running red has none.
+     */
+    public Optional<String> configuredUrl() {
+        try {
+            for (String line : Files.readAllLines(home.openSearchDir().resolve("config/opensearch.yml"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("http.port:")) {
+                    return Optional.of("http://127.0.0.1:" + line.substring("http.port:".length()).trim());
+                }
+            }
+        } catch (IOException e) {
+            // not assembled or not started yet
+        }
+        return Optional.empty();
+    }
+
     private String javaOpts() {
         return "-Xms" + heap + " -Xmx" + heap;
     }
@@ -98,14 +120,19 @@ public final class OpenSearchNode {
      * Waits until the node at {@code url} is healthy and is this stack's own process (see {@link #answersAt}).
      * A healthy node of someone else on that port does not count: with {@code -d} the start script returns at once,
      * and a node that then fails to bind its ports exits and removes its pid file while the other node answers.
+     * A cluster of this node that stays red (a reused state folder with an index OpenSearch will not assign) ends the
+     * wait early with {@link ClusterStaysRedException}, which says which indices and what to do; the node keeps running.
      */
     public void waitHealthy(String url, Duration timeout) throws IOException, InterruptedException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
+        RedClusterWatch red = new RedClusterWatch();
+        OpenSearchHttp os = new OpenSearchHttp(url);
         while (System.nanoTime() < deadline) {
             if (isHealthy(url) && answersAt(url)) {
                 return;
             }
+            watchRed(os, red);
             // The script execs the JVM at once; give it a few seconds to appear before calling it gone.
             if (System.nanoTime() - started > Duration.ofSeconds(5).toNanos() && livePids().isEmpty()) {
                 throw new IOException("OpenSearch exited during start-up" + startFailureHint() + "; see " + home.openSearchLogs());
@@ -116,16 +143,41 @@ public final class OpenSearchNode {
                 + " s" + startFailureHint() + "; see " + home.openSearchLogs());
     }
 
-    /** Waits up to {@code timeout} for this stack's live node to answer healthy at {@code url}; false if it does not. */
-    public boolean becomesOwnHealthy(String url, Duration timeout) throws InterruptedException {
+    /**
+     * Waits up to {@code timeout} for this stack's live node to answer healthy at {@code url}; false if it does not.
+     * A cluster that stays red ends the wait with {@link ClusterStaysRedException}: starting the node again would
+     * not change that.
+     */
+    public boolean becomesOwnHealthy(String url, Duration timeout) throws InterruptedException, ClusterStaysRedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        RedClusterWatch red = new RedClusterWatch();
+        OpenSearchHttp os = new OpenSearchHttp(url);
         while (!(isHealthy(url) && answersAt(url))) {
             if (System.nanoTime() > deadline || !isRunning()) {
                 return false;
             }
+            watchRed(os, red);
             Thread.sleep(500);
         }
         return true;
+    }
+
+    /** One reading of this node's cluster for {@code red}; throws once it has stayed red long enough. */
+    private void watchRed(OpenSearchHttp os, RedClusterWatch red) throws ClusterStaysRedException {
+        if (!answersAt(os.baseUrl())) {
+            red.reset();
+            return;
+        }
+        ClusterDiagnosis reading;
+        try {
+            reading = ClusterDiagnosis.read(os);
+        } catch (RuntimeException notYet) {
+            red.reset(); // e.g. 503 while no cluster manager is elected yet
+            return;
+        }
+        if (red.givesUp(reading, System.nanoTime())) {
+            throw new ClusterStaysRedException(reading);
+        }
     }
 
     /**
