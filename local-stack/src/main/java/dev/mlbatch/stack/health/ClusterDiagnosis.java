@@ -145,9 +145,10 @@ public record ClusterDiagnosis(String url, String status, int unassignedShards, 
         }
         for (RedIndex index : redIndices) {
             lines.add("red index " + index.name() + ": " + describe(index));
-            String target = quote(url + "/" + URLEncoder.encode(index.name(), StandardCharsets.UTF_8));
+            String indexUrl = url + "/" + URLEncoder.encode(index.name(), StandardCharsets.UTF_8);
+            String target = quote(indexUrl);
             if (index.blockingFilter() != null) {
-                lines.add("  do: curl -X PUT " + target + "/_settings -H 'content-type: application/json' -d "
+                lines.add("  do: curl -X PUT " + quote(indexUrl + "/_settings") + " -H 'content-type: application/json' -d "
                         + quote("{\"" + index.blockingFilter() + "\":null}") + "   (drops the allocation filter; keeps the documents)");
                 lines.add("  or: curl -X DELETE " + target + "   (deletes the index and its documents)");
             } else {

@@ -16,8 +16,8 @@ public final class DiskSpace {
 
     public static final String PART = "disk";
     public static final long LOW_FREE_BYTES = 2L << 30;
-    /** OpenSearch's default {@code cluster.routing.allocation.disk.watermark.flood_stage}. */
-    public static final double FLOOD_STAGE_USED = 0.95;
+    /** OpenSearch's default {@code cluster.routing.allocation.disk.watermark.flood_stage}, in percent used. */
+    public static final int FLOOD_STAGE_PERCENT = 95;
 
     private DiskSpace() {
     }
@@ -40,7 +40,8 @@ public final class DiskSpace {
         double used = total <= 0 ? 0 : 1.0 - (double) usable / total;
         String summary = String.format(Locale.ROOT, "%s free of %s (%.0f%% used) on the file system of %s",
                 gib(usable), gib(total), used * 100, home);
-        if (used >= FLOOD_STAGE_USED) {
+        // In whole bytes: 95% of 100 GiB used is at the flood stage, not just below it by a rounding error.
+        if (total > 0 && (total - usable) * 100 >= FLOOD_STAGE_PERCENT * total) {
             return PartHealth.of(PART, Verdict.FAIL, summary, List.of(
                     "at OpenSearch's flood stage (95% used) indexing and S3 uploads start to fail",
                     "do: free space there; ./mlbatch stack reset deletes this stack's own state (indices, S3 objects)"));
