@@ -124,7 +124,9 @@ public final class StackLauncher {
             synchronized (PORTS_GUARD) {
                 try (FileChannel portsChannel = FileChannel.open(PORTS_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock portsLock = portsChannel.lock()) {
-                    String previousUrl = previous == null ? null : previous.get(StackEnv.OPENSEARCH_URL);
+                    // No env file but this folder's node running: one an earlier up left running red, to be fixed.
+                    String previousUrl = previous == null ? node.configuredUrl().filter(url -> node.isRunning()).orElse(null)
+                            : previous.get(StackEnv.OPENSEARCH_URL);
                     if (previousUrl != null && node.isRunning() && node.becomesOwnHealthy(previousUrl, SLOW_ANSWER)) {
                         openSearchUrl = previousUrl;
                         out.println("OpenSearch is up (pid " + node.pid().getAsLong() + "): kept");
