@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.mlinference.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +34,9 @@ import java.util.Optional;
  * The durable record of every unit of work: pending, being submitted, submitted (with its task id),
  * finished. It is an append-only journal of JSON lines, each the full new state of one record, forced to
  * disk before the call it announces is made (so "submitting" is on disk before ML Commons hears of the
- * job). Opening replays the journal (a torn last line from a crash is skipped), then rewrites it compactly
- * and drops finished records older than the retention. One process at a time: a lock file guards it.
+ * job). Opening replays the journal (each work's latest line is parsed; a torn last line from a crash is skipped),
+ * then rewrites it compactly, one line per record, unless it already is, and drops finished records older than the
+ * retention. One process at a time: a lock file guards it.
  */
 public final class JobLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobLedger.class);
@@ -45,12 +48,21 @@ public final class JobLedger implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private final ObjectReader reader = mapper.readerFor(JobRecord.class);
     private final Map<String, JobRecord> byWorkKey = new LinkedHashMap<>();
     private final Map<String, String> workKeyByIdentity = new HashMap<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
     private FileChannel journal;
     private int linesInJournal;
+    /** While opening: each record's latest line as read (what the compaction at open writes), the lines read, a torn tail. */
+    private final Map<String, byte[]> latestLines = new HashMap<>();
+    private int linesAtOpen;
+    private boolean tornTail;
+    private boolean blankLines;
+    private boolean rewrittenAtOpen;
+    private long scanMillis;
+    private long parseMillis;
 
     private JobLedger(final Path file, final Duration retention, final Clock clock) throws IOException {
         this.file = file;
@@ -76,8 +88,17 @@ public final class JobLedger implements AutoCloseable {
     public static JobLedger open(final Path file, final Duration retention, final Clock clock) throws IOException {
         final JobLedger ledger = new JobLedger(file, retention, clock);
         try {
+            final long started = System.nanoTime();
             ledger.replay();
-            ledger.compact();
+            final long replayed = System.nanoTime();
+            ledger.compactAtOpen();
+            final long done = System.nanoTime();
+            if (ledger.linesAtOpen > 0) {
+                LOG.info("Job ledger {}: {} records ({} unfinished) from {} lines in {} ms (scan {} ms, parse of the latest lines {} ms, {})",
+                        file, ledger.byWorkKey.size(), ledger.byWorkKey.values().stream().filter(r -> !r.state().isFinished()).count(),
+                        ledger.linesAtOpen, (done - started) / 1_000_000, ledger.scanMillis, ledger.parseMillis,
+                        ledger.rewrittenAtOpen ? "compaction " + (done - replayed) / 1_000_000 + " ms" : "already compact");
+            }
         } catch (final IOException | RuntimeException e) {
             ledger.close();
             throw e;
@@ -131,45 +152,286 @@ public final class JobLedger implements AutoCloseable {
         }
     }
 
+    /** The latest line of one work's journal, found by the first pass of {@link #replay}. */
+    private static final class Latest {
+        int line;
+        /** The line before it for the same work (0: none): its state if the latest turns out to be a torn last line. */
+        int previous;
+        byte[] bytes;
+        JobRecord record;
+
+        Latest(final int line) {
+            this.line = line;
+        }
+    }
+
+    /**
+     * Reads the journal in two sequential passes over its bytes. The first finds each work's latest line by the
+     * {@code work_key} every line starts with (lines that do not are parsed whole), so the lines a later state
+     * replaced are never parsed: a run leaves four lines per job, one of which counts. The second parses those latest
+     * lines. A corrupt line is still an error naming it when it holds a work's latest state (or has no readable work
+     * key); a torn last line (the process stopped while writing it) is skipped and its work keeps its previous state.
+     * The compaction that follows writes the latest lines' own bytes, so nothing is serialised again.
+     */
     private void replay() throws IOException {
         if (!Files.exists(file)) {
             return;
         }
-        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            final String line = lines.get(i);
-            if (line.isBlank()) {
+        final long started = System.nanoTime();
+        final Map<String, Latest> latest = new LinkedHashMap<>();
+        final int[] lines = {0, 0}; // non-blank lines, all lines
+        final long[] lastLine = {-1, 0}; // offset, length of the last non-blank line
+        final String[] lastKey = {null};
+        final IOException[] unreadable = {null};
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            forEachLine(in, (number, buf, from, to, offset) -> {
+                lines[1] = number;
+                if (isBlank(buf, from, to)) {
+                    return;
+                }
+                if (unreadable[0] != null) {
+                    throw unreadable[0]; // a line follows it, so it was not torn by a crash
+                }
+                lines[0]++;
+                String workKey = workKeyOf(buf, from, to);
+                if (workKey == null) {
+                    try {
+                        workKey = reader.<JobRecord>readValue(buf, from, to - from).workKey();
+                    } catch (final IOException e) {
+                        unreadable[0] = notARecord(number, e);
+                        lastKey[0] = null;
+                        return;
+                    }
+                }
+                final Latest entry = latest.get(workKey);
+                if (entry == null) {
+                    latest.put(workKey, new Latest(number));
+                } else {
+                    entry.previous = entry.line;
+                    entry.line = number;
+                }
+                lastKey[0] = workKey;
+                lastLine[0] = offset;
+                lastLine[1] = to - from;
+            });
+            if (unreadable[0] != null) {
+                LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
+            } else if (lastKey[0] != null && !parses(in, lastLine[0], (int) lastLine[1])) {
+                LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
+                final Latest entry = latest.get(lastKey[0]);
+                if (entry.previous == 0) {
+                    latest.remove(lastKey[0]);
+                } else {
+                    entry.line = entry.previous;
+                }
+                tornTail = true;
+            }
+            tornTail |= unreadable[0] != null;
+            final long scanned = System.nanoTime();
+            final Latest[] byLine = new Latest[lines[1] + 1];
+            for (final Latest entry : latest.values()) {
+                byLine[entry.line] = entry;
+            }
+            forEachLine(in, (number, buf, from, to, offset) -> {
+                final Latest entry = number < byLine.length ? byLine[number] : null;
+                if (entry != null) {
+                    try {
+                        entry.record = reader.readValue(buf, from, to - from);
+                    } catch (final IOException e) {
+                        throw notARecord(number, e);
+                    }
+                    entry.bytes = Arrays.copyOfRange(buf, from, to);
+                }
+            });
+            linesAtOpen = lines[0];
+            blankLines = lines[1] != lines[0];
+            scanMillis = (scanned - started) / 1_000_000;
+            parseMillis = (System.nanoTime() - scanned) / 1_000_000;
+        }
+        for (final Latest entry : latest.values()) {
+            index(entry.record);
+            latestLines.put(entry.record.workKey(), entry.bytes);
+        }
+    }
+
+    private IOException notARecord(final int line, final IOException e) {
+        return new IOException("job ledger " + file + " line " + line + " is not a job record: " + e.getMessage(), e);
+    }
+
+    private boolean parses(final FileChannel in, final long offset, final int length) throws IOException {
+        final ByteBuffer line = ByteBuffer.allocate(length);
+        while (line.hasRemaining() && in.read(line, offset + line.position()) >= 0) {
+            // read it all
+        }
+        try {
+            reader.readValue(line.array(), 0, line.position());
+            return true;
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
+    private static final byte[] WORK_KEY_PREFIX = "{\"work_key\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** The work key of a line as {@link #save} writes it ({@code {"work_key":"...",}), or null for any other shape. */
+    static String workKeyOf(final byte[] buf, final int from, final int to) {
+        final int keyFrom = from + WORK_KEY_PREFIX.length;
+        if (keyFrom >= to || !Arrays.equals(buf, from, keyFrom, WORK_KEY_PREFIX, 0, WORK_KEY_PREFIX.length)) {
+            return null;
+        }
+        for (int i = keyFrom; i < to; i++) {
+            if (buf[i] == '"') {
+                return i == keyFrom ? null : new String(buf, keyFrom, i - keyFrom, StandardCharsets.UTF_8);
+            }
+            if (buf[i] == '\\') {
+                return null; // an escaped key: let Jackson read it
+            }
+        }
+        return null;
+    }
+
+    private static boolean isBlank(final byte[] buf, final int from, final int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface LineVisitor {
+        /** {@code buf[from, to)} is line {@code number} (1-based, without its line break), at {@code offset} in the file. */
+        void line(int number, byte[] buf, int from, int to, long offset) throws IOException;
+    }
+
+    /** Every line of the file from its start, through one reused buffer (grown only for a line longer than it). */
+    private static void forEachLine(final FileChannel in, final LineVisitor visitor) throws IOException {
+        byte[] buf = new byte[1 << 20];
+        int start = 0;
+        int end = 0;
+        int scan = 0;
+        long bufOffset = 0;
+        long readAt = 0;
+        int number = 0;
+        boolean eof = false;
+        while (true) {
+            int newline = -1;
+            for (int i = scan; i < end; i++) {
+                if (buf[i] == '\n') {
+                    newline = i;
+                    break;
+                }
+            }
+            if (newline >= 0) {
+                final int to = newline > start && buf[newline - 1] == '\r' ? newline - 1 : newline;
+                visitor.line(++number, buf, start, to, bufOffset + start);
+                start = newline + 1;
+                scan = start;
                 continue;
             }
-            try {
-                index(mapper.readValue(line, JobRecord.class));
-            } catch (final IOException e) {
-                if (i == lines.size() - 1) {
-                    LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
-                } else {
-                    throw new IOException("job ledger " + file + " line " + (i + 1) + " is not a job record: " + e.getMessage(), e);
+            if (eof) {
+                if (start < end) {
+                    visitor.line(++number, buf, start, end, bufOffset + start);
                 }
+                return;
+            }
+            if (start > 0) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                bufOffset += start;
+                end -= start;
+                start = 0;
+            } else if (end == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            scan = end;
+            final int read = in.read(ByteBuffer.wrap(buf, end, buf.length - end), readAt);
+            if (read < 0) {
+                eof = true;
+            } else {
+                end += read;
+                readAt += read;
             }
         }
     }
 
-    private void compact() throws IOException {
+    /**
+     * At open: rewrites the file with one line per record kept (the lines as they were read), unless it already is
+     * exactly that (a ledger compacted at the previous start, nothing expired, no torn tail).
+     */
+    private void compactAtOpen() throws IOException {
         final Instant horizon = clock.instant().minus(retention);
-        final List<JobRecord> keep = new ArrayList<>();
+        final List<byte[]> keep = new ArrayList<>(latestLines.size());
+        final List<JobRecord> kept = new ArrayList<>(latestLines.size());
         for (final JobRecord record : byWorkKey.values()) {
-            if (!record.state().isFinished() || record.updatedAt() == null || record.updatedAt().isAfter(horizon)) {
-                keep.add(record);
+            if (isKept(record, horizon)) {
+                kept.add(record);
+                keep.add(latestLines.get(record.workKey()));
             }
         }
+        latestLines.clear();
+        if (!tornTail && !blankLines && kept.size() == linesAtOpen && kept.size() == byWorkKey.size() && endsWithNewline()) {
+            journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            linesInJournal = kept.size();
+            return;
+        }
+        rewrite(keep, kept, kept.size() != byWorkKey.size());
+        rewrittenAtOpen = true;
+    }
+
+    private boolean endsWithNewline() throws IOException {
+        if (!Files.exists(file)) {
+            return false; // a new ledger: the rewrite creates its (empty) file
+        }
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            final long size = in.size();
+            if (size == 0) {
+                return true;
+            }
+            final ByteBuffer last = ByteBuffer.allocate(1);
+            in.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
+    private boolean isKept(final JobRecord record, final Instant horizon) {
+        return !record.state().isFinished() || record.updatedAt() == null || record.updatedAt().isAfter(horizon);
+    }
+
+    private void compact() throws IOException {
+        final Instant horizon = clock.instant().minus(retention);
+        final List<JobRecord> kept = new ArrayList<>();
+        final List<byte[]> lines = new ArrayList<>();
+        for (final JobRecord record : byWorkKey.values()) {
+            if (isKept(record, horizon)) {
+                kept.add(record);
+                lines.add(mapper.writeValueAsBytes(record));
+            }
+        }
+        rewrite(lines, kept, true);
+    }
+
+    /**
+     * Writes {@code lines} (one record each) to a new file, forced, that replaces the journal; with {@code reindex},
+     * {@code kept} become the index (in their order, so an identity named by two records maps to the later one).
+     */
+    private void rewrite(final List<byte[]> lines, final List<JobRecord> kept, final boolean reindex) throws IOException {
         final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (final JobRecord record : keep) {
-                final ByteBuffer buffer = ByteBuffer.wrap((mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+            final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            for (final byte[] line : lines) {
+                if (buffer.remaining() < line.length + 1) {
+                    drain(out, buffer);
                 }
+                if (buffer.remaining() < line.length + 1) {
+                    writeFully(out, ByteBuffer.wrap(line));
+                } else {
+                    buffer.put(line);
+                }
+                buffer.put((byte) '\n');
             }
+            drain(out, buffer);
             out.force(true);
         }
         if (journal != null) {
@@ -180,11 +442,25 @@ public final class JobLedger implements AutoCloseable {
         } catch (final AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        byWorkKey.clear();
-        workKeyByIdentity.clear();
-        keep.forEach(this::index);
+        if (reindex) {
+            byWorkKey.clear();
+            workKeyByIdentity.clear();
+            kept.forEach(this::index);
+        }
         journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        linesInJournal = keep.size();
+        linesInJournal = kept.size();
+    }
+
+    private static void drain(final FileChannel out, final ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        writeFully(out, buffer);
+        buffer.clear();
+    }
+
+    private static void writeFully(final FileChannel out, final ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
     }
 
     @Override

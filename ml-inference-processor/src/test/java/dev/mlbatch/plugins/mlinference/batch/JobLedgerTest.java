@@ -7,13 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +90,130 @@ class JobLedgerTest {
         try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(5), clock)) {
             assertTrue(ledger.byWorkKey("done").isEmpty());
             assertTrue(ledger.byWorkKey("waiting").isPresent());
+        }
+    }
+
+    @Test
+    void openingKeepsEachWorksLatestLineAsWrittenInFirstSeenOrder() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        final InputObject e = new InputObject("b", "e.jsonl", "etag:5");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            final JobRecord w1 = JobRecord.pending("w1", List.of(a), "mlb-w1-a1", clock.instant());
+            final JobRecord w2 = JobRecord.pending("w2", List.of(c), "mlb-w2-a1", clock.instant());
+            final JobRecord w3 = JobRecord.pending("w3", List.of(e), "mlb-w3-a1", clock.instant());
+            ledger.save(w1);
+            ledger.save(w2);
+            ledger.save(w1.submitting(clock.instant()));
+            ledger.save(w3);
+            ledger.save(w1.submitting(clock.instant()).submitted("task-1", clock.instant()).completed("COMPLETED", null, clock.instant()));
+            ledger.save(w2.submitting(clock.instant()));
+        }
+        final List<String> written = Files.readAllLines(file);
+        assertEquals(6, written.size());
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.COMPLETED, ledger.byInput(a).orElseThrow().state());
+            assertEquals("task-1", ledger.byWorkKey("w1").orElseThrow().taskId());
+            assertEquals(JobState.SUBMITTING, ledger.byInput(c).orElseThrow().state());
+            assertEquals(JobState.PENDING, ledger.byInput(e).orElseThrow().state());
+            assertEquals(List.of("w2", "w3"), ledger.unfinished().stream().map(JobRecord::workKey).toList());
+        }
+        // One line per work, byte for byte its latest line, in the order the works first appeared.
+        assertEquals(List.of(written.get(4), written.get(5), written.get(3)), Files.readAllLines(file));
+    }
+
+    @Test
+    void aTornLastLineOfAKnownWorkLeavesItsPreviousState() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            final JobRecord pending = JobRecord.pending("w1", List.of(a), "mlb-w1-a1", clock.instant());
+            ledger.save(pending);
+            ledger.save(pending.submitting(clock.instant()));
+        }
+        Files.writeString(file, "{\"work_key\":\"w1\",\"inputs\":[{\"bucket\":\"b\",\"ke", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.SUBMITTING, ledger.byWorkKey("w1").orElseThrow().state());
+            ledger.save(ledger.byWorkKey("w1").orElseThrow().submitted("task-1", clock.instant()));
+        }
+        // The torn bytes are gone with the compaction, so the next line did not join them.
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.SUBMITTED, ledger.byWorkKey("w1").orElseThrow().state());
+        }
+    }
+
+    @Test
+    void aCorruptLatestLineBeforeTheLastIsAnErrorNamingTheLine() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        Files.writeString(file, "{\"work_key\":\"w1\",\"inputs\":[],\"attempt\":1,\"job_name\":\"j\",\"state\":\"PENDING\"}\n"
+                + "{\"work_key\":\"w2\",\"inputs\":[nonsense]}\n"
+                + "{\"work_key\":\"w1\",\"inputs\":[],\"attempt\":1,\"job_name\":\"j\",\"state\":\"SUBMITTING\"}\n");
+        final Exception e = assertThrows(java.io.IOException.class, () -> JobLedger.open(file, Duration.ofDays(1), clock));
+        assertTrue(e.getMessage().contains("line 2 is not a job record"), e.getMessage());
+    }
+
+    @Test
+    void aLineALaterStateReplacedIsNotParsed() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        Files.writeString(file, "{\"work_key\":\"w1\",\"inputs\":[nonsense\n"
+                + "{\"work_key\":\"w1\",\"inputs\":[],\"attempt\":1,\"job_name\":\"j\",\"state\":\"SUBMITTING\"}\n");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.SUBMITTING, ledger.byWorkKey("w1").orElseThrow().state());
+        }
+        assertEquals(1, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void linesInAnotherShapeAreReadWhole() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        // Keys in another order, spaces, a blank line, a CRLF: still the same records.
+        Files.writeString(file, " {\"state\":\"PENDING\",\"work_key\":\"w1\",\"inputs\":[{\"bucket\":\"b\",\"key\":\"a.jsonl\",\"version\":\"etag:1\"}],"
+                + "\"attempt\":1,\"job_name\":\"j\"}\r\n\n"
+                + "{\"work_key\" : \"w1\",\"state\":\"SUBMITTING\",\"inputs\":[{\"bucket\":\"b\",\"key\":\"a.jsonl\",\"version\":\"etag:1\"}],"
+                + "\"attempt\":1,\"job_name\":\"j\"}");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.SUBMITTING, ledger.byInput(a).orElseThrow().state());
+            assertEquals(1, ledger.all().size());
+        }
+        assertEquals(1, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void anAlreadyCompactLedgerIsNotRewrittenAtOpen() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            final JobRecord pending = JobRecord.pending("w1", List.of(a), "mlb-w1-a1", clock.instant());
+            ledger.save(pending);
+            ledger.save(pending.submitting(clock.instant()));
+            ledger.save(JobRecord.pending("w2", List.of(c), "mlb-w2-a1", clock.instant()));
+        }
+        JobLedger.open(file, Duration.ofDays(1), clock).close(); // compacts: a new file replaces the journal
+        final Object compacted = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(compacted, Files.readAttributes(file, BasicFileAttributes.class).fileKey(), "the same file, not a rewritten one");
+            ledger.save(ledger.byWorkKey("w2").orElseThrow().submitting(clock.instant()));
+        }
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(JobState.SUBMITTING, ledger.byWorkKey("w2").orElseThrow().state());
+            assertEquals(JobState.SUBMITTING, ledger.byWorkKey("w1").orElseThrow().state());
+            assertNotEquals(compacted, Files.readAttributes(file, BasicFileAttributes.class).fileKey(), "two lines for w2: compacted again");
+        }
+        assertEquals(2, Files.readAllLines(file).size());
+    }
+
+    @Test
+    void aLongRunCompactsTheJournalAsItGoes() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        final List<JobRecord> records = new ArrayList<>();
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            JobRecord record = JobRecord.pending("w1", List.of(a), "mlb-w1-a1", clock.instant());
+            for (int i = 0; i < 1_100; i++) {
+                record = i % 2 == 0 ? record.submitting(clock.instant()) : record.submitted("task-" + i, clock.instant());
+                ledger.save(record);
+            }
+            records.add(record);
+        }
+        assertTrue(Files.readAllLines(file).size() < 1_100, "compacted past 1,000 lines");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            assertEquals(records.get(0), ledger.byWorkKey("w1").orElseThrow());
         }
     }
 }
