@@ -137,6 +137,15 @@ class ConfigurationErrorsTest {
                                 name: ⟦here⟧"x
                             - collecting: { name: y }
                         """, "the string opened by \" here is never closed"),
+                Arguments.of("unclosed double quote that runs on to the next line's quote", """
+                        p:
+                          source:
+                            counting: { count: 1 }
+                          sink:
+                            - collecting:
+                                name: ⟦here⟧"x
+                                run_id: "y"
+                        """, "the string opened by \" here is never closed on its line, so it runs on to the \" on line 7"),
                 Arguments.of("unclosed single quote in a flow mapping", """
                         p:
                           source:

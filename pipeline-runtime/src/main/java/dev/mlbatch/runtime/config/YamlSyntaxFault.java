@@ -66,6 +66,10 @@ public record YamlSyntaxFault(int line, int column, String problem, int quotesSu
                         + " spaces, which lines up with no key above it (keys of one mapping start in the same column,"
                         + " and list items under a key are indented the same way)", problemMark.getLine() + 1, true);
             }
+            final YamlSyntaxFault runOn = quoteRunOn(text, problemMark);
+            if (runOn != null) {
+                return runOn;
+            }
             return at(problemMark, "unexpected text after the value on this line; if it belongs to the value,"
                     + " put the whole value in quotes", problemMark);
         }
@@ -74,6 +78,29 @@ public record YamlSyntaxFault(int line, int column, String problem, int quotesSu
                     + " that already has a value, or a value containing ': ' needs quotes", problemMark);
         }
         return at(problemMark, context.isEmpty() ? problem : context + ": " + problem, problemMark);
+    }
+
+    /**
+     * Text right after a closing quote whose string opened on an earlier line: that string most likely lacks its
+     * own closing quote and ran on to the next quote (the next line's value), so the fault is where it opened.
+     */
+    private static YamlSyntaxFault quoteRunOn(final String text, final Mark after) {
+        int close = Math.min(after.getIndex(), text.length()) - 1;
+        while (close > 0 && (text.charAt(close) == ' ' || text.charAt(close) == '\t')) {
+            close--;
+        }
+        if (close < 1 || (text.charAt(close) != '"' && text.charAt(close) != '\'')) {
+            return null;
+        }
+        final char quote = text.charAt(close);
+        final int open = text.lastIndexOf(quote, close - 1);
+        if (open < 0 || text.indexOf('\n', open) < 0 || text.indexOf('\n', open) > close) {
+            return null;
+        }
+        final int line = (int) text.substring(0, open).chars().filter(c -> c == '\n').count() + 1;
+        final int column = open - text.lastIndexOf('\n', open - 1);
+        return new YamlSyntaxFault(line, column, "the string opened by " + quote + " here is never closed on its line, so it runs on to the "
+                + quote + " on line " + (after.getLine() + 1) + "; close it on this line", after.getLine() + 1, false);
     }
 
     /** @param reached where the parser stopped: a stray typographic quote up to there may be the real cause */

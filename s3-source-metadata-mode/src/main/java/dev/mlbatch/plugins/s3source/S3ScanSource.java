@@ -86,6 +86,8 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
         this.s3ClientFactory = s3ClientFactory;
         this.clock = clock;
         this.schedule = new ScanSchedule(config.getScan().getScheduling());
+        // A misspelt codec name or setting fails start-up, named, instead of failing each worker at its first object.
+        loadCodec();
         metrics.registerPendingGauge(ledger, PartitionLedger::pendingCount);
     }
 

@@ -252,9 +252,11 @@ public final class BatchJobCoordinator implements AutoCloseable {
                 metrics.recordsRejectedBeforeBatchJob().increment(checked.rejected());
                 if (checked.jobInput() == null) {
                     metrics.recordsFailedInBatchJobCreation().increment();
-                    emitFailures(List.of(new Failure(event, checked.object(), 400, "none of the " + checked.records()
-                            + " record(s) of " + checked.object().s3Uri() + " can be embedded; all were rejected to "
-                            + checked.rejectedUri(), null, null, null, null, null, 0)));
+                    final String why = checked.records() == 0
+                            ? checked.object().s3Uri() + " holds no records (empty, or only blank lines); no job is created for it"
+                            : "none of the " + checked.records() + " record(s) of " + checked.object().s3Uri()
+                            + " can be embedded; all were rejected to " + checked.rejectedUri();
+                    emitFailures(List.of(new Failure(event, checked.object(), 400, why, null, null, null, null, null, 0)));
                     continue;
                 }
                 jobInput = checked.jobInput();

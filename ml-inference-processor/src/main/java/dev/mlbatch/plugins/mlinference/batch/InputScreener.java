@@ -32,7 +32,8 @@ public class InputScreener {
 
     /**
      * {@code object}: the object pinned to the ETag read; {@code jobInput}: what the job reads (the object itself,
-     * or the copy of its good records; null when no record is good); {@code rejectedUri}: where the rejected went.
+     * or the copy of its good records; null when no record is good, or there is none); {@code rejectedUri}: where the
+     * rejected went (null when none was).
      */
     public record Screened(InputObject object, InputObject jobInput, int records, int rejected, String rejectedUri) implements Result {
     }
@@ -72,6 +73,11 @@ public class InputScreener {
             }
         }
         final int records = content.get().records().size();
+        if (records == 0) {
+            // A job on an object without records is paid for and gives nothing (Bedrock refuses it outright).
+            LOG.warn("{} holds no records (empty, or only blank lines); no job is created for it", object.s3Uri());
+            return new Screened(object, null, 0, 0, null);
+        }
         if (rejections.isEmpty()) {
             return new Screened(object, object, records, 0, null);
         }
