@@ -1,9 +1,15 @@
 package dev.mlbatch.plugins.mlinference.batch;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +26,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -47,6 +55,8 @@ public final class JobLedger implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            // Registered after JavaTimeModule, so it reads the instants in its place.
+            .registerModule(new SimpleModule("job-ledger-instants").addDeserializer(Instant.class, new UtcInstantDeserializer()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final ObjectReader reader = mapper.readerFor(JobRecord.class);
     private final Map<String, JobRecord> byWorkKey = new LinkedHashMap<>();
@@ -460,6 +470,71 @@ public final class JobLedger implements AutoCloseable {
     private static void writeFully(final FileChannel out, final ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             out.write(buffer);
+        }
+    }
+
+    /**
+     * Reads the instants the ledger writes ({@link Instant#toString()}: {@code 2026-12-07T13:01:38.455052562Z}) by their
+     * fixed digit positions: java.time's formatter took two thirds of a record's parse, three or four instants each.
+     * Any other shape (an offset, a number, a leap second) goes to Jackson's own deserializer.
+     */
+    static final class UtcInstantDeserializer extends StdDeserializer<Instant> {
+        private static final int[] SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+
+        UtcInstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(final JsonParser parser, final DeserializationContext context) throws IOException {
+            if (parser.hasToken(JsonToken.VALUE_STRING)) {
+                final Instant instant = parseUtc(parser.getText());
+                if (instant != null) {
+                    return instant;
+                }
+            }
+            return InstantDeserializer.INSTANT.deserialize(parser, context);
+        }
+
+        /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null for anything else. */
+        static Instant parseUtc(final String text) {
+            final int length = text.length();
+            if (length < 20 || length == 21 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
+                    || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                    || (length > 20 && text.charAt(19) != '.')) {
+                return null;
+            }
+            final int year = digits(text, 0, 4);
+            final int month = digits(text, 5, 2);
+            final int day = digits(text, 8, 2);
+            final int hour = digits(text, 11, 2);
+            final int minute = digits(text, 14, 2);
+            final int second = digits(text, 17, 2);
+            final int fraction = length > 20 ? digits(text, 20, length - 21) : 0;
+            if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                    || second < 0 || second > 59 || fraction < 0) {
+                return null;
+            }
+            final long epochDay;
+            try {
+                epochDay = LocalDate.of(year, month, day).toEpochDay();
+            } catch (final DateTimeException e) {
+                return null;
+            }
+            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second,
+                    length > 20 ? (long) fraction * SCALE[length - 21] : 0);
+        }
+
+        private static int digits(final String text, final int from, final int count) {
+            int value = 0;
+            for (int i = from; i < from + count; i++) {
+                final char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
         }
     }
 

@@ -216,4 +216,32 @@ class JobLedgerTest {
             assertEquals(records.get(0), ledger.byWorkKey("w1").orElseThrow());
         }
     }
+
+    @Test
+    void instantsAreReadBackExactly() {
+        for (final String text : List.of("2026-12-07T13:01:38.455052562Z", "2026-12-07T13:01:38.455Z", "2026-12-07T13:01:38.455052Z",
+                "2026-12-07T13:01:38Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59.999999999Z", "1969-12-31T23:59:59.1Z",
+                "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z")) {
+            assertEquals(Instant.parse(text), JobLedger.UtcInstantDeserializer.parseUtc(text), text);
+        }
+        final Instant now = Instant.now();
+        assertEquals(now, JobLedger.UtcInstantDeserializer.parseUtc(now.toString()));
+        for (final String other : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
+                "2026-01-01T00:00:60Z", "2026-01-01T00:00:00.Z", "2026-01-01T00:00:00+01:00", "2026-01-01 00:00:00Z",
+                "+10000-01-01T00:00:00Z", "2026-01-01T00:00:00.1234567890Z", "2026-01-0xT00:00:00Z")) {
+            assertEquals(null, JobLedger.UtcInstantDeserializer.parseUtc(other), other);
+        }
+    }
+
+    @Test
+    void instantsInOtherShapesAreReadByJackson() throws Exception {
+        final Path file = dir.resolve("p.ledger");
+        Files.writeString(file, "{\"work_key\":\"w1\",\"inputs\":[],\"attempt\":1,\"job_name\":\"j\",\"state\":\"PENDING\","
+                + "\"created_at\":1767225600.5,\"updated_at\":\"2026-01-01T00:00:00.25Z\"}\n");
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            final JobRecord record = ledger.byWorkKey("w1").orElseThrow();
+            assertEquals(Instant.parse("2026-01-01T00:00:00.5Z"), record.createdAt());
+            assertEquals(Instant.parse("2026-01-01T00:00:00.25Z"), record.updatedAt());
+        }
+    }
 }
