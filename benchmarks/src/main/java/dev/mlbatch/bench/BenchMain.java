@@ -20,6 +20,7 @@ public final class BenchMain {
         BENCHMARKS.put("expression", "dev.mlbatch.bench.expression.ExpressionBenchmark");
         BENCHMARKS.put("scan", "dev.mlbatch.bench.scan.ScanBenchmark");
         BENCHMARKS.put("jobs", "dev.mlbatch.bench.jobs.JobsBenchmark");
+        BENCHMARKS.put("ledger", "dev.mlbatch.bench.ledger.LedgerBenchmark");
         BENCHMARKS.put("model", "dev.mlbatch.stack.bench.ModelBenchmark");
         BENCHMARKS.put("sink", "dev.mlbatch.bench.sink.SinkBenchmark");
         BENCHMARKS.put("e2e", "dev.mlbatch.demo.bench.EndToEndBenchmark");
