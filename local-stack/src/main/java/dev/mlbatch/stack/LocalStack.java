@@ -6,9 +6,7 @@ import dev.mlbatch.stack.ml.ConnectorSetup;
 import dev.mlbatch.stack.model.ModelServiceConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -139,14 +137,7 @@ public final class LocalStack {
                 .forcePathStyle(true)
                 .region(Region.of(region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId(), secretAccessKey())))
-                .httpClient(UrlConnectionHttpClient.create())
-                // On a loaded machine the JDK client's PUT can hit a connection the server is closing ("Error
-                // writing request body to server") several times in a row; the SDK default (3 retries, 100 ms
-                // base) gave up within seconds in CI. Retried for up to ~30 s, which outlasts such a stretch.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                        .maxAttempts(10)
-                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(5)))
-                        .build()))
+                .httpClient(ApacheHttpClient.create())
                 .build();
     }
 

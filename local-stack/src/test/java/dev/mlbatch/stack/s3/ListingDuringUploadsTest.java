@@ -238,7 +238,7 @@ class ListingDuringUploadsTest {
     private static S3Client client(String endpoint) {
         return S3Client.builder().endpointOverride(URI.create(endpoint)).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create()).build();
     }
 
     private static S3Presigner presigner(String endpoint) {

@@ -5,7 +5,7 @@ import dev.mlbatch.plugins.s3enrich.config.S3EnrichProcessorConfig;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.arns.Arn;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -36,7 +36,7 @@ final class SourceS3Client {
                 || isSet(System.getProperty("aws.endpointUrl")) || isSet(System.getenv("AWS_ENDPOINT_URL"));
         final S3ClientBuilder builder = S3Client.builder()
                 .credentialsProvider(credentialsSupplier.getProvider(credentials))
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(ApacheHttpClient.create())
                 .forcePathStyle(endpointOverridden)
                 // Follows a bucket into its region on AWS; meaningless elsewhere.
                 .crossRegionAccessEnabled(!endpointOverridden);

@@ -27,7 +27,7 @@ import org.opensearch.dataprepper.model.record.Record;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -87,7 +87,7 @@ class S3EnrichProcessorTest {
         server = S3Server.start(storage.resolve("s3"), 0, ACCESS_KEY, SECRET_KEY);
         System.setProperty("aws.endpointUrlS3", server.endpoint());
         s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).forcePathStyle(true)
-                .region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create())
+                .region(Region.US_EAST_1).httpClient(ApacheHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
         s3.createBucket(b -> b.bucket(BUCKET));

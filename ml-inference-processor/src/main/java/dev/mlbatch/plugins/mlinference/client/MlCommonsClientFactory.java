@@ -5,7 +5,7 @@ import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 import java.net.URI;
@@ -33,7 +33,7 @@ public final class MlCommonsClientFactory {
     }
 
     static SdkHttpClient httpClient(final MLProcessorConfig config) {
-        return UrlConnectionHttpClient.builder()
+        return ApacheHttpClient.builder()
                 .connectionTimeout(config.getRequestTimeout())
                 .socketTimeout(config.getRequestTimeout())
                 .buildWithDefaults(AttributeMap.builder()

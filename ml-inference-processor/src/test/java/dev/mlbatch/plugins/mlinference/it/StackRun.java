@@ -85,7 +85,7 @@ public final class StackRun implements AutoCloseable {
         return put(run + "/sagemaker/input/" + name, body.toString());
     }
 
-    /** Uploads test data (the stack's S3 client retries transport failures; see {@code LocalStack.newS3Client}). */
+    /** Uploads test data. */
     public String put(final String key, final String body) {
         s3.putObject(r -> r.bucket(bucket()).key(key), RequestBody.fromString(body, StandardCharsets.UTF_8));
         return key;

@@ -34,7 +34,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.opensearch.dataprepper.metrics.PluginMetrics;
 import org.opensearch.dataprepper.model.event.Event;
 import org.opensearch.dataprepper.model.record.Record;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -120,7 +120,7 @@ public final class CoordinatorHarness implements AutoCloseable {
         final Clock clock = Clock.systemUTC();
         metrics = new MLProcessorMetrics(PluginMetrics.fromNames("ml_inference", "test-" + UUID.randomUUID()));
         ledger = JobLedger.open(b.ledgerFile, Duration.ofDays(1), clock);
-        client = new MlCommonsClient(URI.create(b.host), UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(5))
+        client = new MlCommonsClient(URI.create(b.host), ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(5))
                 .connectionTimeout(Duration.ofSeconds(2)).build(), new NoAuthenticator(), mapper);
         DeadLetterStore dlq = new DeadLetterFile(b.ledgerFile.resolveSibling("dead-letters.jsonl"), "test-pipeline", mapper, clock);
         ManifestWriter manifests = null;

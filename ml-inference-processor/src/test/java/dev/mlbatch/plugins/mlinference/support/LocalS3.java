@@ -6,7 +6,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -39,7 +39,7 @@ public final class LocalS3 implements AutoCloseable {
             Thread.sleep(20);
         }
         client = S3Client.builder().region(Region.US_EAST_1).endpointOverride(URI.create(endpoint()))
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
+                .forcePathStyle(true).httpClient(ApacheHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY))).build();
     }
 

@@ -3,7 +3,7 @@ package dev.mlbatch.plugins.sink.s3;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -33,7 +33,7 @@ public final class S3ClientFactory {
                 .withStsHeaderOverrides(aws.getStsHeaderOverrides())
                 .build());
         final S3ClientBuilder builder = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
+                .httpClient(ApacheHttpClient.create())
                 .credentialsProvider(credentials)
                 .forcePathStyle(endpointOverride.endpoint().isPresent());
         region.ifPresent(builder::region);

@@ -72,7 +72,7 @@ class S3ObjectUploaderTest {
                 .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("a", "b")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build(),
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create()).build(),
                 "uploads", 2, BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofMillis(10), Duration.ofMillis(100)),
                 1 << 20, 5 << 20, sleeps::add);
         final S3UploadException e = assertThrows(S3UploadException.class,
