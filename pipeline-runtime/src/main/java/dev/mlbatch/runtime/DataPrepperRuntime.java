@@ -30,6 +30,9 @@ import org.opensearch.dataprepper.model.event.DefaultEventKeyFactory;
 import org.opensearch.dataprepper.model.event.EventKeyFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 import java.io.IOException;
@@ -124,7 +127,7 @@ public final class DataPrepperRuntime implements AutoCloseable {
             runtimeConfig = runtimeConfig.withServerPort(serverPortOverride);
         }
         final EnvironmentValues environment = EnvironmentValues.load(envOverrides, envFile);
-        environment.exportAwsSettingsToSdk();
+        environment.exportAwsEndpointsToSdk();
 
         final PipelinesDocument document = new PipelinesParser(new ValueReferenceResolver(environment::get)).parse(pipelinesPath);
         new PipelineGraphValidator(ExpressionSyntaxCheck::findError).validate(document);
@@ -195,7 +198,10 @@ public final class DataPrepperRuntime implements AutoCloseable {
                 named.put(String.valueOf(entry.getKey()), configuration);
             }
         }
-        return new DefaultAwsCredentialsSupplier(defaultRegion, defaultRole, named);
+        final AwsCredentialsProvider base = environment.fileCredentials()
+                .<AwsCredentialsProvider>map(StaticCredentialsProvider::create)
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        return new DefaultAwsCredentialsSupplier(base, defaultRegion, defaultRole, named);
     }
 
     private void watchForCompletion() {

@@ -1,6 +1,9 @@
 package dev.mlbatch.runtime;
 
 import org.slf4j.Logger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -13,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Values for {@code ${{env:NAME}}}: explicit overrides, then the process environment, then the env file the local
- * stack writes ({@code $MLBATCH_HOME/stack.env}). AWS settings from the env file are also handed to the AWS SDK
- * as system properties (only where the real environment does not set them), so plugins reach the local stack.
+ * stack writes ({@code $MLBATCH_HOME/stack.env}). Endpoints and region from the env file are also handed to the AWS
+ * SDK as system properties (only where the real environment does not set them), so plugins reach the local stack;
+ * keys never are: they reach plugins through the runtime's credentials supplier ({@link #fileCredentials()}).
  */
 public final class EnvironmentValues {
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentValues.class);
@@ -22,10 +26,10 @@ public final class EnvironmentValues {
             "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3",
             "AWS_ENDPOINT_URL_STS", "aws.endpointUrlSts",
             "AWS_ENDPOINT_URL", "aws.endpointUrl",
-            "AWS_ACCESS_KEY_ID", "aws.accessKeyId",
-            "AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey",
-            "AWS_SESSION_TOKEN", "aws.sessionToken",
             "AWS_REGION", "aws.region");
+    private static final String ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    private static final String SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    private static final String SESSION_TOKEN = "AWS_SESSION_TOKEN";
 
     private final Map<String, String> overrides;
     private final Map<String, String> processEnvironment;
@@ -43,7 +47,12 @@ public final class EnvironmentValues {
         if (!fromFile.isEmpty()) {
             LOG.info("Using values from {}", envFile);
         }
-        return new EnvironmentValues(Map.copyOf(overrides), System.getenv(), fromFile);
+        return of(overrides, System.getenv(), fromFile);
+    }
+
+    static EnvironmentValues of(final Map<String, String> overrides, final Map<String, String> processEnvironment,
+                                final Map<String, String> envFile) {
+        return new EnvironmentValues(Map.copyOf(overrides), Map.copyOf(processEnvironment), Map.copyOf(envFile));
     }
 
     /** The default env file: $MLBATCH_ENV_FILE, else $MLBATCH_HOME/stack.env, else ./.mlbatch/stack.env. */
@@ -91,11 +100,32 @@ public final class EnvironmentValues {
         return Optional.ofNullable(envFile.get(name));
     }
 
-    /** Lets the AWS SDK see AWS settings that only the overrides or the env file provide. */
-    public void exportAwsSettingsToSdk() {
+    /**
+     * Keys that only the overrides or the env file give (the process environment sets no access key): the local
+     * stack's. Kept in memory for the credentials supplier, so no system property, thread dump or {@code /list} shows them.
+     */
+    public Optional<AwsCredentials> fileCredentials() {
+        if (processEnvironment.containsKey(ACCESS_KEY_ID)) {
+            return Optional.empty();
+        }
+        final String keyId = fromOverridesOrFile(ACCESS_KEY_ID);
+        final String secret = fromOverridesOrFile(SECRET_ACCESS_KEY);
+        if (keyId == null || secret == null) {
+            return Optional.empty();
+        }
+        final String token = fromOverridesOrFile(SESSION_TOKEN);
+        return Optional.of(token == null ? AwsBasicCredentials.create(keyId, secret) : AwsSessionCredentials.create(keyId, secret, token));
+    }
+
+    private String fromOverridesOrFile(final String name) {
+        return overrides.containsKey(name) ? overrides.get(name) : envFile.get(name);
+    }
+
+    /** Lets the AWS SDK see the endpoints and region that only the overrides or the env file provide. */
+    public void exportAwsEndpointsToSdk() {
         SDK_SYSTEM_PROPERTIES.forEach((variable, property) -> {
             if (!processEnvironment.containsKey(variable) && System.getProperty(property) == null) {
-                final String value = overrides.containsKey(variable) ? overrides.get(variable) : envFile.get(variable);
+                final String value = fromOverridesOrFile(variable);
                 if (value != null) {
                     System.setProperty(property, value);
                 }

@@ -3,7 +3,6 @@ package dev.mlbatch.runtime.aws;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -16,10 +15,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Credentials as upstream's aws-plugin gives them: the SDK's default chain, or an STS AssumeRole provider (with
- * external id and header overrides) that refreshes itself. Providers are cached per distinct options.
+ * Credentials as upstream's aws-plugin gives them: a base provider (the SDK's default chain, or the local stack's keys
+ * from the env file), or an STS AssumeRole provider on top of it (with external id and header overrides) that
+ * refreshes itself. Providers are cached per distinct options.
  */
 public final class DefaultAwsCredentialsSupplier implements AwsCredentialsSupplier {
+    private final AwsCredentialsProvider baseProvider;
     private final Region defaultRegion;
     private final String defaultStsRoleArn;
     private final Map<String, AwsConfiguration> namedConfigurations;
@@ -32,8 +33,9 @@ public final class DefaultAwsCredentialsSupplier implements AwsCredentialsSuppli
     private record OptionsKey(String stsRoleArn, String externalId, Region region, Map<String, String> headerOverrides) {
     }
 
-    public DefaultAwsCredentialsSupplier(final Region defaultRegion, final String defaultStsRoleArn,
-                                         final Map<String, AwsConfiguration> namedConfigurations) {
+    public DefaultAwsCredentialsSupplier(final AwsCredentialsProvider baseProvider, final Region defaultRegion,
+                                         final String defaultStsRoleArn, final Map<String, AwsConfiguration> namedConfigurations) {
+        this.baseProvider = Objects.requireNonNull(baseProvider, "baseProvider");
         this.defaultRegion = defaultRegion;
         this.defaultStsRoleArn = defaultStsRoleArn;
         this.namedConfigurations = Map.copyOf(namedConfigurations);
@@ -50,11 +52,11 @@ public final class DefaultAwsCredentialsSupplier implements AwsCredentialsSuppli
 
     private AwsCredentialsProvider createProvider(final OptionsKey key) {
         if (key.stsRoleArn() == null) {
-            return DefaultCredentialsProvider.builder().build();
+            return baseProvider;
         }
         final StsClient sts = StsClient.builder()
                 .region(Objects.requireNonNullElse(key.region(), Region.US_EAST_1))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(baseProvider)
                 .build();
         final AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
                 .roleArn(key.stsRoleArn())
