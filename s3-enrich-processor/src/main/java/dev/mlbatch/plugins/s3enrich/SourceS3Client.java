@@ -1,14 +1,12 @@
 package dev.mlbatch.plugins.s3enrich;
 
-import dev.mlbatch.plugins.s3enrich.config.AwsAuthenticationOptions;
+import dev.mlbatch.plugins.common.aws.S3ClientFactory;
+import dev.mlbatch.plugins.common.aws.S3ClientOptions;
 import dev.mlbatch.plugins.s3enrich.config.S3EnrichProcessorConfig;
-import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
+import org.opensearch.dataprepper.aws.api.AwsConfig;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.arns.Arn;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import java.util.Optional;
 
@@ -17,33 +15,15 @@ import java.util.Optional;
  * host's {@link AwsCredentialsSupplier} (default chain or the assumed {@code aws.sts_role_arn}); the endpoint from
  * the SDK's own standard settings ({@code AWS_ENDPOINT_URL_S3} / {@code aws.endpointUrlS3}, or
  * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl}), with path-style addressing when one is set, as S3-compatible
- * servers need.
+ * servers need (all in plugins-common's {@link S3ClientFactory}).
  */
 final class SourceS3Client {
     private SourceS3Client() {
     }
 
-    static S3Client create(final AwsAuthenticationOptions aws, final AwsCredentialsSupplier credentialsSupplier) {
-        final Region region = aws.getRegion() != null ? Region.of(aws.getRegion())
-                : credentialsSupplier.getDefaultRegion().orElse(null);
-        final AwsCredentialsOptions credentials = AwsCredentialsOptions.builder()
-                .withRegion(region)
-                .withStsRoleArn(aws.getStsRoleArn())
-                .withStsExternalId(aws.getStsExternalId())
-                .withStsHeaderOverrides(aws.getStsHeaderOverrides())
-                .build();
-        final boolean endpointOverridden = isSet(System.getProperty("aws.endpointUrlS3")) || isSet(System.getenv("AWS_ENDPOINT_URL_S3"))
-                || isSet(System.getProperty("aws.endpointUrl")) || isSet(System.getenv("AWS_ENDPOINT_URL"));
-        final S3ClientBuilder builder = S3Client.builder()
-                .credentialsProvider(credentialsSupplier.getProvider(credentials))
-                .httpClient(ApacheHttpClient.create())
-                .forcePathStyle(endpointOverridden)
-                // Follows a bucket into its region on AWS; meaningless elsewhere.
-                .crossRegionAccessEnabled(!endpointOverridden);
-        if (region != null) {
-            builder.region(region);
-        }
-        return builder.build();
+    /** The SDK's HTTP and retry defaults; on AWS a bucket is followed into its region. */
+    static S3Client create(final AwsConfig aws, final AwsCredentialsSupplier credentialsSupplier) {
+        return S3ClientFactory.fromProcess().create(aws, credentialsSupplier, S3ClientOptions.defaults().withFollowBucketRegion(true));
     }
 
     /**
@@ -62,7 +42,7 @@ final class SourceS3Client {
         if (config.getDefaultBucketOwner() != null) {
             return Optional.of(config.getDefaultBucketOwner());
         }
-        final String roleArn = config.getAws().getStsRoleArn();
+        final String roleArn = config.getAws().getAwsStsRoleArn();
         if (roleArn == null) {
             return Optional.empty();
         }
@@ -71,9 +51,5 @@ final class SourceS3Client {
         } catch (final IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    private static boolean isSet(final String value) {
-        return value != null && !value.isBlank();
     }
 }

@@ -20,7 +20,7 @@ public class BucketOwnerResolver {
         this.disabled = config.isDisableBucketOwnershipValidation();
         this.bucketOwners = config.getBucketOwners();
         this.defaultOwner = Optional.ofNullable(config.getDefaultBucketOwner())
-                .or(() -> accountOf(config.getAws() == null ? null : config.getAws().getStsRoleArn()));
+                .or(() -> accountOf(config.getAws() == null ? null : config.getAws().getAwsStsRoleArn()));
     }
 
     private static Optional<String> accountOf(final String roleArn) {

@@ -1,5 +1,7 @@
 package dev.mlbatch.plugins.s3source;
 
+import dev.mlbatch.plugins.common.aws.S3ClientFactory;
+import dev.mlbatch.plugins.common.aws.S3ClientOptions;
 import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
 import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.config.ScanBucketEntry;
@@ -45,6 +47,8 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
     /** How long stop() lets workers finish the object they are reading before aborting the read. */
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
     static final RetryBackoff RETRY_BACKOFF = new RetryBackoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
+    /** Upstream uses 5 SDK retries: 6 attempts in all, with the SDK's standard backoff and throttling handling. */
+    static final int S3_MAX_ATTEMPTS = 6;
 
     private final S3SourceConfig config;
     private final PluginFactory pluginFactory;
@@ -68,7 +72,7 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
                         final AcknowledgementSetManager acknowledgementSetManager, final AwsCredentialsSupplier awsCredentialsSupplier,
                         final PipelineDescription pipelineDescription, final ExpressionEvaluator expressionEvaluator) {
         this(pluginMetrics, config, pluginFactory, acknowledgementSetManager, awsCredentialsSupplier, pipelineDescription,
-                expressionEvaluator, new S3ClientFactory(), Clock.systemUTC());
+                expressionEvaluator, S3ClientFactory.fromProcess(), Clock.systemUTC());
     }
 
     S3ScanSource(final PluginMetrics pluginMetrics, final S3SourceConfig config, final PluginFactory pluginFactory,
@@ -116,7 +120,7 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
             throw new IllegalStateException("s3 source: scan mode needs source coordination, and no SourceCoordinator was provided");
         }
         sourceCoordinator.initialize();
-        s3Client = s3ClientFactory.create(config.getAws(), awsCredentialsSupplier, config.getWorkers());
+        s3Client = s3ClientFactory.create(config.getAws(), awsCredentialsSupplier, s3ClientOptions(config.getWorkers()));
 
         final BucketOwnerResolver owners = new BucketOwnerResolver(config);
         warnAboutUnknownOwners(owners);
@@ -148,6 +152,12 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
     }
 
     /** Every `when` must parse: a typo would otherwise hold every object back, one WARN at a time. */
+    /** A connection per worker and then some (ranged reads overlap listing), and a bucket followed into its region. */
+    static S3ClientOptions s3ClientOptions(final int workers) {
+        return S3ClientOptions.defaults().withMaxConnections(Math.max(50, workers * 2)).withMaxAttempts(S3_MAX_ATTEMPTS)
+                .withFollowBucketRegion(true);
+    }
+
     private static void checkProcessingConditions(final S3SourceConfig config, final ExpressionEvaluator expressionEvaluator) {
         final List<ScanBucketEntry> entries = config.getScan().getBuckets();
         for (int i = 0; i < entries.size(); i++) {

@@ -225,7 +225,7 @@ class S3ScanSourceTest {
         s3.createBucket("flaky");
         s3.put("flaky", "a.jsonl", "{\"n\":1}\n{\"n\":2}\n");
         // More failures than the SDK's own attempts, so the source's retry has to step in.
-        gate.failRequests("/flaky/a.jsonl", 500, S3ClientFactory.MAX_ATTEMPTS);
+        gate.failRequests("/flaky/a.jsonl", 500, S3ScanSource.S3_MAX_ATTEMPTS);
         try (ScanSourceHarness harness = new ScanSourceHarness(gate.endpoint(), yaml(
                 "aws: {region: us-east-1}",
                 "codec: {" + TestPluginFactory.CODEC_NAME + ": {}}",

@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source;
 
 import dev.mlbatch.expression.GrammarExpressionEvaluator;
+import dev.mlbatch.plugins.common.aws.S3ClientFactory;
 import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.fixtures.CollectingBuffer;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;

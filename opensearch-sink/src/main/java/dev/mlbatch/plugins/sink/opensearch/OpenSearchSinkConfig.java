@@ -26,7 +26,7 @@ public class OpenSearchSinkConfig {
 
     @JsonProperty("aws")
     @Valid
-    private AwsAuthenticationConfig aws;
+    private OpenSearchAwsConfig aws;
 
     @JsonProperty("insecure")
     private boolean insecure = false;
@@ -92,7 +92,7 @@ public class OpenSearchSinkConfig {
         return password;
     }
 
-    public AwsAuthenticationConfig getAws() {
+    public OpenSearchAwsConfig getAws() {
         return aws;
     }
 

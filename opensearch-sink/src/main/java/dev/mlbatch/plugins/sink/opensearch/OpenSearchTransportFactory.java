@@ -20,7 +20,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.utils.AttributeMap;
 
 import javax.net.ssl.TrustManager;
@@ -51,13 +50,16 @@ public final class OpenSearchTransportFactory {
         if (credentialsSupplier == null) {
             throw new IllegalStateException("the aws block needs the runtime's AwsCredentialsSupplier, which was not provided");
         }
-        final AwsAuthenticationConfig aws = config.getAws();
-        final AwsCredentialsProvider credentials = credentialsSupplier.getProvider(AwsCredentialsOptions.builder()
-                .withRegion(aws.getRegion())
-                .withStsRoleArn(aws.getStsRoleArn())
-                .withStsExternalId(aws.getStsExternalId())
-                .withStsHeaderOverrides(aws.getStsHeaderOverrides())
-                .build());
+        final OpenSearchAwsConfig aws = config.getAws();
+        // A named AWS configuration replaces the inline role (the shared block allows only one of them).
+        final AwsCredentialsProvider credentials = aws.getConfiguration() != null
+                ? credentialsSupplier.getProvider(aws.getConfiguration())
+                : credentialsSupplier.getProvider(AwsCredentialsOptions.builder()
+                        .withRegion(aws.region())
+                        .withStsRoleArn(aws.getAwsStsRoleArn())
+                        .withStsExternalId(aws.getAwsStsExternalId())
+                        .withStsHeaderOverrides(aws.getAwsStsHeaderOverrides())
+                        .build());
         // AWS endpoints are single URLs (load-balanced by AWS); the first host is the endpoint.
         final URI endpoint = URI.create(config.getHosts().get(0));
         final String host = endpoint.getPort() == -1 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
@@ -81,7 +83,7 @@ public final class OpenSearchTransportFactory {
             client = http.build();
         }
         final SdkHttpClient transportClient = "http".equals(endpoint.getScheme()) ? new PlainHttpSdkClient(client) : client;
-        return new AwsSdk2Transport(transportClient, host, aws.signingServiceName(), Region.of(aws.getRegion()),
+        return new AwsSdk2Transport(transportClient, host, aws.signingServiceName(), aws.region(),
                 AwsSdk2TransportOptions.builder()
                         .setCredentials(credentials)
                         .setMapper(new JacksonJsonpMapper())

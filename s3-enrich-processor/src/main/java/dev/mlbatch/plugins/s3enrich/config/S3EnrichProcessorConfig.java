@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3enrich.config;
 
+import org.opensearch.dataprepper.aws.api.AwsConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -35,7 +36,7 @@ public class S3EnrichProcessorConfig {
     @JsonProperty("aws")
     @NotNull(message = "aws is required (at least aws: {region: ...})")
     @Valid
-    private AwsAuthenticationOptions aws;
+    private AwsConfig aws;
 
     @JsonProperty("disable_bucket_ownership_validation")
     private boolean disableBucketOwnershipValidation = false;
@@ -100,7 +101,7 @@ public class S3EnrichProcessorConfig {
         return bucket.getIncludePrefix();
     }
 
-    public AwsAuthenticationOptions getAws() {
+    public AwsConfig getAws() {
         return aws;
     }
 

@@ -1,5 +1,7 @@
 package dev.mlbatch.plugins.sink.s3;
 
+import dev.mlbatch.plugins.common.aws.S3ClientFactory;
+import dev.mlbatch.plugins.common.aws.S3ClientOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import org.opensearch.dataprepper.model.annotations.DataPrepperPlugin;
 import org.opensearch.dataprepper.model.annotations.DataPrepperPluginConstructor;
@@ -63,11 +65,11 @@ public class S3Sink extends AbstractSink<Record<Event>> {
     @DataPrepperPluginConstructor
     public S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final SinkContext sinkContext,
                   final AwsCredentialsSupplier awsCredentialsSupplier) {
-        this(pluginSetting, config, sinkContext, awsCredentialsSupplier, EndpointOverride.fromProcess());
+        this(pluginSetting, config, sinkContext, awsCredentialsSupplier, S3ClientFactory.fromProcess());
     }
 
     S3Sink(final PluginSetting pluginSetting, final S3SinkConfig config, final SinkContext sinkContext,
-           final AwsCredentialsSupplier awsCredentialsSupplier, final EndpointOverride endpointOverride) {
+           final AwsCredentialsSupplier awsCredentialsSupplier, final S3ClientFactory s3Clients) {
         super(pluginSetting);
         this.config = config;
         this.includeKeys = sinkContext == null ? List.of() : List.copyOf(sinkContext.getIncludeKeys());
@@ -80,7 +82,11 @@ public class S3Sink extends AbstractSink<Record<Event>> {
         } catch (final IllegalArgumentException e) {
             throw new InvalidPluginConfigurationException("s3 sink: " + e.getMessage(), e);
         }
-        this.s3 = S3ClientFactory.create(config.getAws(), awsCredentialsSupplier, endpointOverride);
+        if (awsCredentialsSupplier == null) {
+            throw new IllegalStateException("the s3 sink needs the runtime's AwsCredentialsSupplier, which was not provided");
+        }
+        // The SDK's HTTP defaults; no cross-region redirects (the sink writes to the bucket in aws.region).
+        this.s3 = s3Clients.create(config.getAws(), awsCredentialsSupplier, S3ClientOptions.defaults());
         this.uploader = new S3ObjectUploader(s3, config.getBucket(), config.getMaxRetries(),
                 BackoffStrategy.exponentialDelayHalfJitter(BACKOFF_BASE, BACKOFF_MAX),
                 S3ObjectUploader.DEFAULT_MULTIPART_THRESHOLD, S3ObjectUploader.DEFAULT_PART_SIZE,
@@ -96,7 +102,7 @@ public class S3Sink extends AbstractSink<Record<Event>> {
             thread.setDaemon(true);
             return thread;
         });
-        endpointOverride.endpoint().ifPresent(endpoint ->
+        s3Clients.endpointOverride().ifPresent(endpoint ->
                 LOG.info("s3 sink: S3 endpoint overridden to {} (path-style addressing)", endpoint));
     }
 

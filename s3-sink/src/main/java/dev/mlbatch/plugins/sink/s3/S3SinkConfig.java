@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.sink.s3;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.opensearch.dataprepper.aws.api.AwsConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -32,7 +33,7 @@ public class S3SinkConfig {
     @JsonProperty("aws")
     @NotNull(message = "aws is required (region, optional sts_role_arn)")
     @Valid
-    private AwsAuthenticationOptions aws;
+    private AwsConfig aws;
 
     @JsonProperty("max_retries")
     @Min(value = 0, message = "max_retries must be 0 or more")
@@ -61,7 +62,7 @@ public class S3SinkConfig {
         return threshold;
     }
 
-    public AwsAuthenticationOptions getAws() {
+    public AwsConfig getAws() {
         return aws;
     }
 

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source.config;
 
+import org.opensearch.dataprepper.aws.api.AwsConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -20,7 +21,7 @@ public class S3SourceConfig {
     @JsonProperty("aws")
     @NotNull(message = "aws is required (at least aws: {region: ...})")
     @Valid
-    private AwsAuthenticationOptions aws;
+    private AwsConfig aws;
 
     @JsonProperty("codec")
     private PluginModel codec;
@@ -79,7 +80,7 @@ public class S3SourceConfig {
     @Valid
     private ScanOptions scan;
 
-    public AwsAuthenticationOptions getAws() {
+    public AwsConfig getAws() {
         return aws;
     }
 

@@ -3,6 +3,7 @@ package dev.mlbatch.plugins.s3source.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class S3SourceConfigTest {
         final S3SourceConfig config = ConfigBinder.bindValid(PUBLISHED_EXAMPLE_SOURCE, S3SourceConfig.class);
         assertTrue(config.isAcknowledgments());
         assertFalse(config.isDeleteS3ObjectsOnRead());
-        assertEquals("us-west-2", config.getAws().getRegion());
+        assertEquals(Region.US_WEST_2, config.getAws().getAwsRegion());
         assertEquals("388303208821", config.getDefaultBucketOwner());
         assertEquals("ndjson", config.getCodec().getPluginName());
         assertEquals(false, config.getCodec().getPluginSettings().get("include_empty_objects"));
