@@ -1,6 +1,8 @@
 package dev.mlbatch.plugins.mlinference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.plugins.common.aws.S3ClientFactory;
+import dev.mlbatch.plugins.common.aws.S3ClientOptions;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobCoordinator;
 import dev.mlbatch.plugins.mlinference.batch.BatchJobSubmitter;
 import dev.mlbatch.plugins.mlinference.batch.BatchPredictRequestFactory;
@@ -25,7 +27,6 @@ import dev.mlbatch.plugins.mlinference.client.BatchJobServiceFactory;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClient;
 import dev.mlbatch.plugins.mlinference.client.MlCommonsClientFactory;
 import dev.mlbatch.plugins.mlinference.client.ProviderApiClient;
-import dev.mlbatch.plugins.mlinference.client.S3ClientFactory;
 import dev.mlbatch.plugins.mlinference.config.ActionType;
 import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import dev.mlbatch.plugins.mlinference.config.ProviderApiOptions;
@@ -135,8 +136,8 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         // Null for a built-in Bedrock model: its jobs go to Bedrock itself.
         final MlCommonsClient client = jobs instanceof MlCommonsClient ml ? ml : null;
         resources.add(deadLetters);
-        final S3Client s3 = S3ClientFactory.create(region(config, supplier), processorCredentials(config, supplier),
-                config.getS3Endpoint(), false);
+        final S3Client s3 = S3ClientFactory.fromProcess().create(Region.of(region(config, supplier)), processorCredentials(config, supplier),
+                S3ClientOptions.defaults().withEndpoint(config.getS3Endpoint()));
         resources.add(s3);
         final ManifestWriter manifestWriter = config.getServiceName() == ServiceName.SAGEMAKER ? new ManifestWriter(s3, mapper) : null;
         final JobNamer namer = new JobNamer(config.getServiceName(), config.getModelId(), config.getOutputPath());
@@ -208,22 +209,22 @@ public class MLProcessor extends AbstractProcessor<Record<Event>, Record<Event>>
         }
         final String endpoint = dlq.getEndpoint() != null ? dlq.getEndpoint()
                 : config.getS3Endpoint() == null ? null : config.getS3Endpoint().toString();
-        final S3Client s3 = S3ClientFactory.create(region, credentials, endpoint == null ? null : java.net.URI.create(endpoint),
-                dlq.isForcePathStyle());
+        final S3Client s3 = S3ClientFactory.fromProcess().create(Region.of(region), credentials,
+                S3ClientOptions.defaults().withEndpoint(endpoint == null ? null : java.net.URI.create(endpoint)).withForcePathStyle(dlq.isForcePathStyle()));
         return new DeadLetterWriter(s3, dlq, pipelineName, mapper, Clock.systemUTC());
     }
 
     private static AwsCredentialsProvider processorCredentials(final MLProcessorConfig config, final AwsCredentialsSupplier supplier) {
         if (config.getAws() != null) {
-            return supplier.getProvider(config.getAws().toCredentialsOptions());
+            return config.getAws().credentials(supplier);
         }
         return supplier.getProvider(AwsCredentialsOptions.builder().withRegion(region(config, supplier))
                 .withUseDefaultCredentialsProvider(true).build());
     }
 
     private static String region(final MLProcessorConfig config, final AwsCredentialsSupplier supplier) {
-        if (config.getAws() != null && config.getAws().getRegion() != null) {
-            return config.getAws().getRegion();
+        if (config.getAws() != null && config.getAws().regionId() != null) {
+            return config.getAws().regionId();
         }
         return supplier.getDefaultRegion().map(Region::id).orElse("us-east-1");
     }

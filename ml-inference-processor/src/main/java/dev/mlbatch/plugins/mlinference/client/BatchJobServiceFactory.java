@@ -18,8 +18,8 @@ public final class BatchJobServiceFactory {
         }
         // As upstream: signed with the processor's credentials (aws.sts_role_arn or the default chain); the job role
         // (aws.job_sts_role_arn) is only handed to Bedrock as roleArn.
-        final RequestAuthenticator signer = new SigV4Authenticator(credentialsSupplier.getProvider(config.getAws().toCredentialsOptions()),
-                config.getAws().getRegion(), SigV4Authenticator.SERVICE_BEDROCK, Clock.systemUTC());
+        final RequestAuthenticator signer = new SigV4Authenticator(config.getAws().credentials(credentialsSupplier),
+                config.getAws().regionId(), SigV4Authenticator.SERVICE_BEDROCK, Clock.systemUTC());
         return new BedrockJobService(config.getBedrockEndpoint(), MlCommonsClientFactory.httpClient(config), signer,
                 config.getAws().getJobStsRoleArn(), mapper);
     }

@@ -23,8 +23,8 @@ public final class MlCommonsClientFactory {
 
     static RequestAuthenticator authenticator(final MLProcessorConfig config, final AwsCredentialsSupplier credentialsSupplier) {
         if (config.isSigningEnabled()) {
-            return new SigV4Authenticator(credentialsSupplier.getProvider(config.getAws().toCredentialsOptions()),
-                    config.getAws().getRegion(), config.getAws().isServerless(), Clock.systemUTC());
+            return new SigV4Authenticator(config.getAws().credentials(credentialsSupplier),
+                    config.getAws().regionId(), config.getAws().isServerless(), Clock.systemUTC());
         }
         if (config.getUsername() != null) {
             return new BasicAuthenticator(config.getUsername(), config.getPassword());

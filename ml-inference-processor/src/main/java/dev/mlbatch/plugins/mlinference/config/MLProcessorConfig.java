@@ -66,7 +66,7 @@ public class MLProcessorConfig {
 
     @JsonProperty("aws")
     @Valid
-    private AwsOptions aws;
+    private MlInferenceAwsConfig aws;
 
     @JsonProperty("input_key")
     @EventKeyConfiguration(EventKeyFactory.EventAction.GET)
@@ -197,7 +197,7 @@ public class MLProcessorConfig {
         return awsSigv4 != null ? awsSigv4 : aws != null;
     }
 
-    public AwsOptions getAws() {
+    public MlInferenceAwsConfig getAws() {
         return aws;
     }
 
@@ -317,7 +317,7 @@ public class MLProcessorConfig {
         if (bedrockEndpoint != null) {
             return URI.create(bedrockEndpoint);
         }
-        return URI.create("https://bedrock." + (aws == null ? "us-east-1" : aws.getRegion()) + ".amazonaws.com");
+        return URI.create("https://bedrock." + (aws == null || aws.regionId() == null ? "us-east-1" : aws.regionId()) + ".amazonaws.com");
     }
 
     public ProviderApiOptions getProviderApi() {
@@ -394,7 +394,7 @@ public class MLProcessorConfig {
 
     @AssertTrue(message = "aws.region is required when requests are signed (aws_sigv4 true, or an aws block given)")
     boolean isAwsValid() {
-        return !isSigningEnabled() || (aws != null && aws.getRegion() != null && !aws.getRegion().isBlank());
+        return !isSigningEnabled() || (aws != null && aws.regionId() != null);
     }
 
     @AssertTrue(message = "username and password go together, and only with aws_sigv4: false (SigV4 and basic auth both use the Authorization header)")

@@ -124,6 +124,27 @@ class MLProcessorConfigTest {
     }
 
     @Test
+    void theAwsBlockIsTheSharedOnePlusJobRoleAndServerless() {
+        final MLProcessorConfig config = ConfigBinder.bind(UPSTREAM_EXAMPLE);
+        assertEquals(software.amazon.awssdk.regions.Region.US_EAST_1, config.getAws().getAwsRegion());
+        assertEquals("us-east-1", config.getAws().regionId());
+        assertEquals("optional", config.getAws().getAwsStsExternalId());
+        assertEquals(Map.of(), config.getAws().getAwsStsHeaderOverrides());
+        assertEquals("arn:aws:iam::123456789012:role/BedrockBatchRole", config.getAws().getJobStsRoleArn());
+        assertFalse(config.getAws().isServerless());
+        // A named configuration is asked for by name, not as inline options.
+        final dev.mlbatch.testing.aws.StaticCredentialsSupplier supplier = new dev.mlbatch.testing.aws.StaticCredentialsSupplier("a", "b");
+        ConfigBinder.bind(MINIMAL.replace("region: \"us-east-1\"", "region: \"us-east-1\"\n  configuration: shared")).getAws().credentials(supplier);
+        assertEquals(List.of(), supplier.requested());
+        ConfigBinder.bind(MINIMAL).getAws().credentials(supplier);
+        assertEquals(1, supplier.requested().size());
+        // Unsigned, so only the blank region itself is the problem (signed, "aws.region is required" comes first).
+        assertProblem(MINIMAL.replace("region: \"us-east-1\"", "region: \" \"") + "aws_sigv4: false\n", "aws.region must not be blank");
+        assertProblem(MINIMAL.replace("region: \"us-east-1\"", "region: \"us-east-1\"\n  configuration: shared\n  sts_external_id: ext"),
+                "aws.configuration cannot be combined with sts_role_arn, sts_header_overrides or sts_external_id");
+    }
+
+    @Test
     void unknownKeysAndValuesAreRefused() {
         final IllegalArgumentException unknownKey = assertThrows(IllegalArgumentException.class, () -> ConfigBinder.bind(MINIMAL + "max_jobs: 3\n"));
         assertTrue(unknownKey.getMessage().contains("max_jobs"), unknownKey.getMessage());

@@ -50,6 +50,26 @@ class OpenSearchSinkConfigTest {
     }
 
     @Test
+    void theAwsBlockIsTheSharedOneWithServerlessAndAUsEast1Default() {
+        Map<String, Object> settings = base();
+        settings.put("aws", Map.of("sts_role_arn", "arn:aws:iam::123456789012:role/Writer", "sts_external_id", "ext-1"));
+        OpenSearchSinkConfig config = TestConfigs.bind(settings);
+        assertEquals(software.amazon.awssdk.regions.Region.US_EAST_1, config.getAws().region());
+        assertEquals(null, config.getAws().getAwsRegion(), "as written: no region");
+        assertEquals("arn:aws:iam::123456789012:role/Writer", config.getAws().getAwsStsRoleArn());
+        assertEquals("ext-1", config.getAws().getAwsStsExternalId());
+        assertEquals("es", config.getAws().signingServiceName());
+        settings = base();
+        settings.put("aws", Map.of("region", "eu-central-1", "configuration", "shared"));
+        config = TestConfigs.bind(settings);
+        assertEquals(software.amazon.awssdk.regions.Region.EU_CENTRAL_1, config.getAws().region());
+        assertEquals("shared", config.getAws().getConfiguration());
+        settings = base();
+        settings.put("aws", Map.of("configuration", "shared", "sts_role_arn", "arn:aws:iam::123456789012:role/Writer"));
+        assertTrue(violations(settings).contains("aws.configuration cannot be combined with sts_role_arn"), violations(settings));
+    }
+
+    @Test
     void badCombinationsAreNamed() {
         Map<String, Object> s = base();
         s.put("action", "update");
