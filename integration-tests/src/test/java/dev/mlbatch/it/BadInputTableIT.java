@@ -20,7 +20,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -65,7 +65,7 @@ class BadInputTableIT extends BadInputTableTest {
 
     static MlCommonsClient client(final LocalStack stack, final AwsCredentials credentials, final String region, final Clock clock) {
         SECRETS.add(stack.secretAccessKey());
-        return new MlCommonsClient(URI.create(stack.gatewayUrl()), UrlConnectionHttpClient.create(),
+        return new MlCommonsClient(URI.create(stack.gatewayUrl()), ApacheHttpClient.create(),
                 new SigV4Authenticator(StaticCredentialsProvider.create(credentials), region, false, clock), JSON);
     }
 
