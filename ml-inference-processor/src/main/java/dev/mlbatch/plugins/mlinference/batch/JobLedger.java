@@ -65,11 +65,8 @@ public final class JobLedger implements AutoCloseable {
     private final FileLock lock;
     private FileChannel journal;
     private int linesInJournal;
-    /** While opening: each record's latest line as read (what the compaction at open writes), the lines read, a torn tail. */
-    private final Map<String, byte[]> latestLines = new HashMap<>();
+    /** What opening found and did, for its log line. */
     private int linesAtOpen;
-    private boolean tornTail;
-    private boolean blankLines;
     private boolean rewrittenAtOpen;
     private long scanMillis;
     private long parseMillis;
@@ -99,15 +96,12 @@ public final class JobLedger implements AutoCloseable {
         final JobLedger ledger = new JobLedger(file, retention, clock);
         try {
             final long started = System.nanoTime();
-            ledger.replay();
-            final long replayed = System.nanoTime();
-            ledger.compactAtOpen();
-            final long done = System.nanoTime();
+            ledger.load();
             if (ledger.linesAtOpen > 0) {
-                LOG.info("Job ledger {}: {} records ({} unfinished) from {} lines in {} ms (scan {} ms, parse of the latest lines {} ms, {})",
+                LOG.info("Job ledger {}: {} records ({} unfinished) from {} lines in {} ms (scan {} ms, parse of the latest lines {} ms{})",
                         file, ledger.byWorkKey.size(), ledger.byWorkKey.values().stream().filter(r -> !r.state().isFinished()).count(),
-                        ledger.linesAtOpen, (done - started) / 1_000_000, ledger.scanMillis, ledger.parseMillis,
-                        ledger.rewrittenAtOpen ? "compaction " + (done - replayed) / 1_000_000 + " ms" : "already compact");
+                        ledger.linesAtOpen, (System.nanoTime() - started) / 1_000_000, ledger.scanMillis, ledger.parseMillis,
+                        ledger.rewrittenAtOpen ? ", with the compacted copy written as they were read" : "; already compact");
             }
         } catch (final IOException | RuntimeException e) {
             ledger.close();
@@ -162,37 +156,62 @@ public final class JobLedger implements AutoCloseable {
         }
     }
 
-    /** The latest line of one work's journal, found by the first pass of {@link #replay}. */
+    /** The latest line of one work's journal, found by the first pass of {@link #load}. */
     private static final class Latest {
         int line;
+        long offset;
+        int length;
         /** The line before it for the same work (0: none): its state if the latest turns out to be a torn last line. */
-        int previous;
-        byte[] bytes;
-        JobRecord record;
+        int previousLine;
+        long previousOffset;
+        int previousLength;
 
-        Latest(final int line) {
+        Latest(final int line, final long offset, final int length) {
             this.line = line;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        void replacedBy(final int newLine, final long newOffset, final int newLength) {
+            previousLine = line;
+            previousOffset = offset;
+            previousLength = length;
+            line = newLine;
+            offset = newOffset;
+            length = newLength;
+        }
+
+        void backToPrevious() {
+            line = previousLine;
+            offset = previousOffset;
+            length = previousLength;
         }
     }
 
     /**
-     * Reads the journal in two sequential passes over its bytes. The first finds each work's latest line by the
-     * {@code work_key} every line starts with (lines that do not are parsed whole), so the lines a later state
-     * replaced are never parsed: a run leaves four lines per job, one of which counts. The second parses those latest
-     * lines. A corrupt line is still an error naming it when it holds a work's latest state (or has no readable work
-     * key); a torn last line (the process stopped while writing it) is skipped and its work keeps its previous state.
-     * The compaction that follows writes the latest lines' own bytes, so nothing is serialised again.
+     * Opens the journal. A first sequential pass over its bytes finds each work's latest line by the {@code work_key}
+     * every line starts with (lines that do not are parsed whole), so the lines a later state replaced are never
+     * parsed: a run leaves four lines per job, one of which counts. Then the latest lines are parsed, in the order
+     * their works first appeared, and (unless the file already is one line per record) copied as they are into the
+     * compacted file that replaces the journal, so nothing is serialised again and no copy of them is kept. A corrupt
+     * line is an error naming it when it holds a work's latest state (or has no readable work key); a torn last line
+     * (the process stopped while writing it) is skipped and its work keeps its previous state. Finished records older
+     * than the retention are dropped.
      */
-    private void replay() throws IOException {
+    private void load() throws IOException {
         if (!Files.exists(file)) {
+            journal = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             return;
         }
         final long started = System.nanoTime();
         final Map<String, Latest> latest = new LinkedHashMap<>();
         final int[] lines = {0, 0}; // non-blank lines, all lines
-        final long[] lastLine = {-1, 0}; // offset, length of the last non-blank line
         final String[] lastKey = {null};
+        final long[] lastLine = {0, 0}; // offset, length of the last non-blank line
         final IOException[] unreadable = {null};
+        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        final boolean compact;
+        int dropped = 0;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             forEachLine(in, (number, buf, from, to, offset) -> {
                 lines[1] = number;
@@ -215,52 +234,69 @@ public final class JobLedger implements AutoCloseable {
                 }
                 final Latest entry = latest.get(workKey);
                 if (entry == null) {
-                    latest.put(workKey, new Latest(number));
+                    latest.put(workKey, new Latest(number, offset, to - from));
                 } else {
-                    entry.previous = entry.line;
-                    entry.line = number;
+                    entry.replacedBy(number, offset, to - from);
                 }
                 lastKey[0] = workKey;
                 lastLine[0] = offset;
                 lastLine[1] = to - from;
             });
-            if (unreadable[0] != null) {
-                LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
-            } else if (lastKey[0] != null && !parses(in, lastLine[0], (int) lastLine[1])) {
-                LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
+            boolean torn = unreadable[0] != null;
+            if (!torn && lastKey[0] != null && !parses(in, lastLine[0], (int) lastLine[1])) {
+                torn = true;
                 final Latest entry = latest.get(lastKey[0]);
-                if (entry.previous == 0) {
+                if (entry.previousLine == 0) {
                     latest.remove(lastKey[0]);
                 } else {
-                    entry.line = entry.previous;
+                    entry.backToPrevious();
                 }
-                tornTail = true;
             }
-            tornTail |= unreadable[0] != null;
-            final long scanned = System.nanoTime();
-            final Latest[] byLine = new Latest[lines[1] + 1];
-            for (final Latest entry : latest.values()) {
-                byLine[entry.line] = entry;
+            if (torn) {
+                LOG.warn("Job ledger {}: ignoring a torn last line (the process stopped while writing it)", file);
             }
-            forEachLine(in, (number, buf, from, to, offset) -> {
-                final Latest entry = number < byLine.length ? byLine[number] : null;
-                if (entry != null) {
-                    try {
-                        entry.record = reader.readValue(buf, from, to - from);
-                    } catch (final IOException e) {
-                        throw notARecord(number, e);
-                    }
-                    entry.bytes = Arrays.copyOfRange(buf, from, to);
-                }
-            });
+            compact = torn || lines[1] != lines[0] || latest.size() != lines[0] || !endsWithNewline(in);
             linesAtOpen = lines[0];
-            blankLines = lines[1] != lines[0];
+            final long scanned = System.nanoTime();
             scanMillis = (scanned - started) / 1_000_000;
+
+            final Instant horizon = clock.instant().minus(retention);
+            final LineWindow window = new LineWindow(in);
+            try (LineOutput out = compact ? new LineOutput(temp) : null) {
+                for (final Latest entry : latest.values()) {
+                    final byte[] buf = window.fetch(entry.offset, entry.length);
+                    final int from = window.from(entry.offset);
+                    final JobRecord record;
+                    try {
+                        record = reader.readValue(buf, from, entry.length);
+                    } catch (final IOException e) {
+                        throw notARecord(entry.line, e);
+                    }
+                    if (!isKept(record, horizon)) {
+                        dropped++;
+                        continue;
+                    }
+                    index(record);
+                    if (out != null) {
+                        out.line(buf, from, entry.length);
+                    }
+                }
+                if (out != null) {
+                    out.finish();
+                }
+            }
             parseMillis = (System.nanoTime() - scanned) / 1_000_000;
         }
-        for (final Latest entry : latest.values()) {
-            index(entry.record);
-            latestLines.put(entry.record.workKey(), entry.bytes);
+        if (compact) {
+            replaceJournal(temp);
+            rewrittenAtOpen = true;
+        } else {
+            journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            linesInJournal = byWorkKey.size();
+            if (dropped > 0) {
+                compact();
+                rewrittenAtOpen = true;
+            }
         }
     }
 
@@ -365,43 +401,14 @@ public final class JobLedger implements AutoCloseable {
         }
     }
 
-    /**
-     * At open: rewrites the file with one line per record kept (the lines as they were read), unless it already is
-     * exactly that (a ledger compacted at the previous start, nothing expired, no torn tail).
-     */
-    private void compactAtOpen() throws IOException {
-        final Instant horizon = clock.instant().minus(retention);
-        final List<byte[]> keep = new ArrayList<>(latestLines.size());
-        final List<JobRecord> kept = new ArrayList<>(latestLines.size());
-        for (final JobRecord record : byWorkKey.values()) {
-            if (isKept(record, horizon)) {
-                kept.add(record);
-                keep.add(latestLines.get(record.workKey()));
-            }
+    private static boolean endsWithNewline(final FileChannel in) throws IOException {
+        final long size = in.size();
+        if (size == 0) {
+            return true;
         }
-        latestLines.clear();
-        if (!tornTail && !blankLines && kept.size() == linesAtOpen && kept.size() == byWorkKey.size() && endsWithNewline()) {
-            journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            linesInJournal = kept.size();
-            return;
-        }
-        rewrite(keep, kept, kept.size() != byWorkKey.size());
-        rewrittenAtOpen = true;
-    }
-
-    private boolean endsWithNewline() throws IOException {
-        if (!Files.exists(file)) {
-            return false; // a new ledger: the rewrite creates its (empty) file
-        }
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            final long size = in.size();
-            if (size == 0) {
-                return true;
-            }
-            final ByteBuffer last = ByteBuffer.allocate(1);
-            in.read(last, size - 1);
-            return last.get(0) == '\n';
-        }
+        final ByteBuffer last = ByteBuffer.allocate(1);
+        in.read(last, size - 1);
+        return last.get(0) == '\n';
     }
 
     private boolean isKept(final JobRecord record, final Instant horizon) {
@@ -411,39 +418,27 @@ public final class JobLedger implements AutoCloseable {
     private void compact() throws IOException {
         final Instant horizon = clock.instant().minus(retention);
         final List<JobRecord> kept = new ArrayList<>();
-        final List<byte[]> lines = new ArrayList<>();
-        for (final JobRecord record : byWorkKey.values()) {
-            if (isKept(record, horizon)) {
-                kept.add(record);
-                lines.add(mapper.writeValueAsBytes(record));
+        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (LineOutput out = new LineOutput(temp)) {
+            for (final JobRecord record : byWorkKey.values()) {
+                if (isKept(record, horizon)) {
+                    kept.add(record);
+                    final byte[] line = mapper.writeValueAsBytes(record);
+                    out.line(line, 0, line.length);
+                }
             }
+            out.finish();
         }
-        rewrite(lines, kept, true);
+        replaceJournal(temp);
+        // Rebuilt in the records' order, as the next open would, so an identity named by two records maps to the later one.
+        byWorkKey.clear();
+        workKeyByIdentity.clear();
+        kept.forEach(this::index);
+        linesInJournal = kept.size();
     }
 
-    /**
-     * Writes {@code lines} (one record each) to a new file, forced, that replaces the journal; with {@code reindex},
-     * {@code kept} become the index (in their order, so an identity named by two records maps to the later one).
-     */
-    private void rewrite(final List<byte[]> lines, final List<JobRecord> kept, final boolean reindex) throws IOException {
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
-            for (final byte[] line : lines) {
-                if (buffer.remaining() < line.length + 1) {
-                    drain(out, buffer);
-                }
-                if (buffer.remaining() < line.length + 1) {
-                    writeFully(out, ByteBuffer.wrap(line));
-                } else {
-                    buffer.put(line);
-                }
-                buffer.put((byte) '\n');
-            }
-            drain(out, buffer);
-            out.force(true);
-        }
+    /** The compacted {@code temp} (written and forced) becomes the journal. */
+    private void replaceJournal(final Path temp) throws IOException {
         if (journal != null) {
             journal.close();
         }
@@ -452,13 +447,79 @@ public final class JobLedger implements AutoCloseable {
         } catch (final AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        if (reindex) {
-            byWorkKey.clear();
-            workKeyByIdentity.clear();
-            kept.forEach(this::index);
-        }
         journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        linesInJournal = kept.size();
+        linesInJournal = byWorkKey.size();
+    }
+
+    /** Lines written to a new file through a 1 MB buffer, then forced. */
+    private static final class LineOutput implements AutoCloseable {
+        private final FileChannel out;
+        private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+
+        LineOutput(final Path path) throws IOException {
+            out = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        void line(final byte[] bytes, final int from, final int length) throws IOException {
+            if (buffer.remaining() < length + 1) {
+                drain(out, buffer);
+            }
+            if (buffer.remaining() < length + 1) {
+                writeFully(out, ByteBuffer.wrap(bytes, from, length));
+            } else {
+                buffer.put(bytes, from, length);
+            }
+            buffer.put((byte) '\n');
+        }
+
+        void finish() throws IOException {
+            drain(out, buffer);
+            out.force(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    /**
+     * Lines read at known offsets through one 64 KB buffer, refilled from a line's offset when the line is not in it:
+     * the latest lines, taken in the order their works first appeared, mostly lie in file order.
+     */
+    private static final class LineWindow {
+        private final FileChannel in;
+        private byte[] buf = new byte[1 << 16];
+        private long start;
+        private int size;
+
+        LineWindow(final FileChannel in) {
+            this.in = in;
+        }
+
+        /** The buffer that holds the line at {@code offset}, from {@link #from}. */
+        byte[] fetch(final long offset, final int length) throws IOException {
+            if (offset < start || offset + length > start + size) {
+                if (length > buf.length) {
+                    buf = new byte[length];
+                }
+                start = offset;
+                size = 0;
+                final ByteBuffer target = ByteBuffer.wrap(buf);
+                while (size < length) {
+                    final int read = in.read(target, start + size);
+                    if (read < 0) {
+                        throw new IOException("the file ended before the line at byte " + offset);
+                    }
+                    size += read;
+                }
+            }
+            return buf;
+        }
+
+        int from(final long offset) {
+            return (int) (offset - start);
+        }
     }
 
     private static void drain(final FileChannel out, final ByteBuffer buffer) throws IOException {
