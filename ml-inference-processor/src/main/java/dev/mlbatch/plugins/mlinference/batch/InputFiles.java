@@ -161,6 +161,16 @@ public class InputFiles {
     }
 
     /** The object, or empty if it (or its bucket) does not exist; other S3 errors are thrown. */
+    /** False only when S3 says the bucket does not exist (any other answer, e.g. 403, is not evidence of that). */
+    public boolean bucketExists(final String bucket) {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+            return true;
+        } catch (final S3Exception e) {
+            return e.statusCode() != 404;
+        }
+    }
+
     private Optional<ResponseBytes<GetObjectResponse>> get(final String bucket, final String key) {
         try {
             return Optional.of(s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toBytes()));

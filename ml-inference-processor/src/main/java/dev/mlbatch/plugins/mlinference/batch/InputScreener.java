@@ -59,7 +59,9 @@ public class InputScreener {
             return new Unchecked(input);
         }
         if (content.isEmpty()) {
-            return new Missing("input object " + input.s3Uri() + " does not exist");
+            // S3 answers 404 for a missing bucket too; say which is missing, as the fix differs.
+            return new Missing(bucketExists(input.bucket()) ? "input object " + input.s3Uri() + " does not exist"
+                    : "bucket '" + input.bucket() + "' does not exist (input object " + input.s3Uri() + ")");
         }
         final InputObject object = content.get().object();
         final List<InputRecord> good = new ArrayList<>();
@@ -96,6 +98,14 @@ public class InputScreener {
         LOG.warn("{}: {} of {} record(s) cannot be embedded and were rejected to {} (first: line {}: {})", object.s3Uri(),
                 rejections.size(), records, rejectedUri, rejections.get(0).record().line(), rejections.get(0).reason());
         return new Screened(object, copy, records, rejections.size(), rejectedUri);
+    }
+
+    private boolean bucketExists(final String bucket) {
+        try {
+            return files.bucketExists(bucket);
+        } catch (final SdkException e) {
+            return true;
+        }
     }
 
     private void warnOnce(final InputObject input, final String why) {

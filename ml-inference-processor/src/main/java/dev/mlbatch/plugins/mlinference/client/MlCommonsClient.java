@@ -155,7 +155,9 @@ public class MlCommonsClient implements BatchJobService {
         final String text = answer.body();
         final int status = answer.status();
         if (status / 100 != 2) {
-            throw errorFrom(status, text);
+            // A 403 is about the signature: say how it was signed (service, region; never a key) beside where it went.
+            throw errorFrom(status, text, method + " " + path + " at OpenSearch at " + host
+                    + (status == 403 ? ", authenticated by " + authenticator.describe() : ""));
         }
         try {
             return text.isBlank() ? mapper.createObjectNode() : mapper.readTree(text);
@@ -165,27 +167,27 @@ public class MlCommonsClient implements BatchJobService {
         }
     }
 
-    private MlCommonsException errorFrom(final int status, final String text) {
+    private MlCommonsException errorFrom(final int status, final String text, final String where) {
         try {
             final JsonNode error = mapper.readTree(text);
             final JsonNode envelope = error.path("error");
             if (envelope.isObject()) {
                 return new MlCommonsException(status, envelope.path("type").asText(null),
-                        truncate(envelope.path("reason").asText(text)));
+                        truncate(envelope.path("reason").asText(text)), where);
             }
             if (envelope.isTextual()) {
-                return new MlCommonsException(status, null, truncate(envelope.asText()));
+                return new MlCommonsException(status, null, truncate(envelope.asText()), where);
             }
             // Amazon OpenSearch Service answers 403s outside the OpenSearch envelope: {"Message": ...} / {"message": ...}
             for (final String field : new String[]{"Message", "message"}) {
                 if (error.hasNonNull(field)) {
-                    return new MlCommonsException(status, null, truncate(error.get(field).asText()));
+                    return new MlCommonsException(status, null, truncate(error.get(field).asText()), where);
                 }
             }
         } catch (final IOException | RuntimeException ignored) {
             // not JSON: keep the raw text
         }
-        return new MlCommonsException(status, null, truncate(text));
+        return new MlCommonsException(status, null, truncate(text), where);
     }
 
     private static String modelPath(final String modelId, final String action) {

@@ -18,6 +18,17 @@ public class MlCommonsException extends Exception {
         this.reason = reason;
     }
 
+    /**
+     * An error answer, its message naming the call it answered ({@code where}: method, path and host), so that a
+     * 403 or 404 says which model, task and endpoint it is about. {@link #reason()} stays the service's own words.
+     */
+    public MlCommonsException(final int status, final String errorType, final String reason, final String where) {
+        super("HTTP " + status + (errorType == null ? "" : " " + errorType) + ": " + reason + " (" + where + ")");
+        this.status = status;
+        this.errorType = errorType;
+        this.reason = reason;
+    }
+
     public MlCommonsException(final String reason, final Throwable cause) {
         super(reason, cause);
         this.status = NO_RESPONSE;
