@@ -37,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * The durable record of every unit of work: pending, being submitted, submitted (with its task id),
@@ -49,6 +51,8 @@ import java.util.Optional;
 public final class JobLedger implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobLedger.class);
     private static final int MIN_LINES_BEFORE_COMPACTION = 1000;
+    /** Below this, the latest lines are parsed on the opening thread alone. */
+    private static final int PARALLEL_PARSE_MIN_RECORDS = 20_000;
 
     private final Path file;
     private final Duration retention;
@@ -260,25 +264,19 @@ public final class JobLedger implements AutoCloseable {
             final long scanned = System.nanoTime();
             scanMillis = (scanned - started) / 1_000_000;
 
+            final Latest[] entries = latest.values().toArray(new Latest[0]);
+            final JobRecord[] records = parseLatest(in, entries);
             final Instant horizon = clock.instant().minus(retention);
             final LineWindow window = new LineWindow(in);
             try (LineOutput out = compact ? new LineOutput(temp) : null) {
-                for (final Latest entry : latest.values()) {
-                    final byte[] buf = window.fetch(entry.offset, entry.length);
-                    final int from = window.from(entry.offset);
-                    final JobRecord record;
-                    try {
-                        record = reader.readValue(buf, from, entry.length);
-                    } catch (final IOException e) {
-                        throw notARecord(entry.line, e);
-                    }
-                    if (!isKept(record, horizon)) {
+                for (int i = 0; i < entries.length; i++) {
+                    if (!isKept(records[i], horizon)) {
                         dropped++;
                         continue;
                     }
-                    index(record);
+                    index(records[i]);
                     if (out != null) {
-                        out.line(buf, from, entry.length);
+                        out.line(window.fetch(entries[i].offset, entries[i].length), window.from(entries[i].offset), entries[i].length);
                     }
                 }
                 if (out != null) {
@@ -298,6 +296,46 @@ public final class JobLedger implements AutoCloseable {
                 rewrittenAtOpen = true;
             }
         }
+    }
+
+    /**
+     * The records of the given latest lines, in their order. A large ledger is parsed in parts on the common pool,
+     * one per core (up to 8), each through its own read window: at start-up the parse is most of the open's time.
+     */
+    private JobRecord[] parseLatest(final FileChannel in, final Latest[] entries) throws IOException {
+        final JobRecord[] records = new JobRecord[entries.length];
+        final int parts = entries.length < PARALLEL_PARSE_MIN_RECORDS ? 1 : Math.min(8, Runtime.getRuntime().availableProcessors());
+        final int perPart = (entries.length + parts - 1) / parts;
+        final IOException[] failures = new IOException[parts];
+        final IntConsumer parsePart = part -> {
+            final LineWindow window = new LineWindow(in);
+            for (int i = part * perPart; i < Math.min(entries.length, (part + 1) * perPart); i++) {
+                final Latest entry = entries[i];
+                try {
+                    final byte[] buf = window.fetch(entry.offset, entry.length);
+                    try {
+                        records[i] = reader.readValue(buf, window.from(entry.offset), entry.length);
+                    } catch (final IOException e) {
+                        failures[part] = notARecord(entry.line, e);
+                        return;
+                    }
+                } catch (final IOException e) {
+                    failures[part] = e;
+                    return;
+                }
+            }
+        };
+        if (parts == 1) {
+            parsePart.accept(0);
+        } else {
+            IntStream.range(0, parts).parallel().forEach(parsePart);
+        }
+        for (final IOException failure : failures) {
+            if (failure != null) {
+                throw failure; // the first in the file's work order
+            }
+        }
+        return records;
     }
 
     private IOException notARecord(final int line, final IOException e) {

@@ -244,4 +244,44 @@ class JobLedgerTest {
             assertEquals(Instant.parse("2026-01-01T00:00:00.25Z"), record.updatedAt());
         }
     }
+
+    @Test
+    void aLargeLedgerIsParsedInPartsAndKeepsItsOrder() throws Exception {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        final int works = 25_000; // above the size parsed on one thread
+        final List<String> lines = new ArrayList<>();
+        final List<String> latest = new ArrayList<>();
+        for (int i = 0; i < works; i++) {
+            final JobRecord pending = JobRecord.pending("w" + i, List.of(new InputObject("b", "k" + i, "etag:" + i)), "j" + i,
+                    clock.instant().plusMillis(i));
+            lines.add(json.writeValueAsString(pending));
+        }
+        for (int i = 0; i < works; i++) {
+            final JobRecord submitted = json.readValue(lines.get(i), JobRecord.class).submitting(clock.instant())
+                    .submitted("task-" + i, clock.instant().plusMillis(i));
+            latest.add(json.writeValueAsString(submitted));
+        }
+        lines.addAll(latest);
+        final Path file = dir.resolve("large.ledger");
+        Files.write(file, lines);
+        final Path corrupt = dir.resolve("corrupt.ledger");
+        final List<String> corruptLines = new ArrayList<>(lines);
+        corruptLines.set(works + 24_000, latest.get(24_000).substring(0, 60) + "nonsense}");
+        Files.write(corrupt, corruptLines);
+
+        try (JobLedger ledger = JobLedger.open(file, Duration.ofDays(1), clock)) {
+            final List<JobRecord> unfinished = ledger.unfinished();
+            assertEquals(works, unfinished.size());
+            for (int i = 0; i < works; i += 997) {
+                assertEquals("w" + i, unfinished.get(i).workKey());
+                assertEquals("task-" + i, unfinished.get(i).taskId());
+                assertEquals("w" + i, ledger.byInput(new InputObject("b", "k" + i, "etag:" + i)).orElseThrow().workKey());
+            }
+        }
+        assertEquals(latest, Files.readAllLines(file));
+        final Exception e = assertThrows(java.io.IOException.class, () -> JobLedger.open(corrupt, Duration.ofDays(1), clock));
+        assertTrue(e.getMessage().contains("line " + (works + 24_001) + " is not a job record"), e.getMessage());
+    }
 }
