@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -200,7 +201,7 @@ public final class LedgerBenchmark {
                 linesCompacted, recordsAtRestart, restartSeconds, bareCompactedSeconds);
 
         final double ratio = startSeconds / bareSeconds;
-        final String lastLine = String.format("ledger: %.2f s to open %d finished jobs (%.2f x a bare read), %d new jobs on replay (target <= 2 s, 0)",
+        final String lastLine = String.format(Locale.ROOT, "ledger: %.2f s to open %d finished jobs (%.2f x a bare read), %d new jobs on replay (target <= 2 s, 0)",
                 startSeconds, jobs, ratio, newJobs);
         out.println(lastLine);
         return new Result(jobs, linesAsLeft, bytesAsLeft, bareSeconds, openSeconds, startSeconds, ratio, heapHeld, replayed.passedOn(),
