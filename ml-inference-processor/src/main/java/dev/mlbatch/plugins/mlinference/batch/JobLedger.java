@@ -71,7 +71,7 @@ public final class JobLedger implements AutoCloseable {
     private int linesInJournal;
     /** What opening found and did, for its log line. */
     private int linesAtOpen;
-    private boolean rewrittenAtOpen;
+    private String compactionAtOpen = "; already compact";
     private long scanMillis;
     private long parseMillis;
 
@@ -105,7 +105,7 @@ public final class JobLedger implements AutoCloseable {
                 LOG.info("Job ledger {}: {} records ({} unfinished) from {} lines in {} ms (scan {} ms, parse of the latest lines {} ms{})",
                         file, ledger.byWorkKey.size(), ledger.byWorkKey.values().stream().filter(r -> !r.state().isFinished()).count(),
                         ledger.linesAtOpen, (System.nanoTime() - started) / 1_000_000, ledger.scanMillis, ledger.parseMillis,
-                        ledger.rewrittenAtOpen ? ", with the compacted copy written as they were read" : "; already compact");
+                        ledger.compactionAtOpen);
             }
         } catch (final IOException | RuntimeException e) {
             ledger.close();
@@ -287,13 +287,13 @@ public final class JobLedger implements AutoCloseable {
         }
         if (compact) {
             replaceJournal(temp);
-            rewrittenAtOpen = true;
+            compactionAtOpen = ", with the compacted copy written as they were read";
         } else {
             journal = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             linesInJournal = byWorkKey.size();
             if (dropped > 0) {
                 compact();
-                rewrittenAtOpen = true;
+                compactionAtOpen = "; compacted without " + dropped + " record(s) past the retention";
             }
         }
     }
