@@ -12,10 +12,11 @@ import java.util.Arrays;
 /**
  * {@code mlbatch stack up|down|status|reset [--yes]}, {@code mlbatch setup}, {@code mlbatch jobs [--watch]},
  * {@code mlbatch jobs cancel TASK|--all}.
- * Exit codes: 0 ok, 2 usage (64 for {@code jobs cancel} and {@code stack reset}), 3 stack not (fully) up (also: a
+ * Exit codes: 0 ok, 64 usage (as every mlbatch command), 3 stack not (fully) up (also: a
  * {@code stack up} that found the cluster staying red), 1 failure.
  */
 public final class StackMain {
+    static final int EXIT_USAGE = 64;
 
     private StackMain() {
     }
@@ -36,7 +37,7 @@ public final class StackMain {
     public static int run(StackHome home, String[] args, StackReset reset, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println("usage: StackMain stack up|down|status|reset [--yes]|down-after-tests <build> | setup | jobs [--watch] | jobs cancel TASK|--all");
-            return 2;
+            return EXIT_USAGE;
         }
         if (args[0].equals("stack") && args.length > 1 && args[1].equals("reset")) {
             // Before a launcher exists: constructing one creates folders in the home, which reset may refuse.
@@ -75,7 +76,7 @@ public final class StackMain {
                         }
                         default -> {
                             err.println("usage: mlbatch stack up|down|status|reset [--yes]");
-                            return 2;
+                            return EXIT_USAGE;
                         }
                     }
                     return 0;
@@ -97,7 +98,7 @@ public final class StackMain {
                         } catch (BatchJobCanceller.UsageException e) {
                             err.println(e.getMessage());
                             err.println(BatchJobCanceller.USAGE);
-                            return 64;
+                            return EXIT_USAGE;
                         }
                     }
                     StackEnv env = StackEnv.read(launcher.home().envFile()).orElse(null);
@@ -124,7 +125,7 @@ public final class StackMain {
                 }
                 default -> {
                     err.println("unknown command " + args[0]);
-                    return 2;
+                    return EXIT_USAGE;
                 }
             }
         } catch (InterruptedException e) {
