@@ -91,7 +91,8 @@ class NdjsonInputCodecTest {
         assertEquals(1, run.thrown.getMalformedRecordCount());
         assertTrue(run.thrown.isInputFullyRead());
         assertEquals(2, run.thrown.getMalformedRecords().get(0).getLineNumber());
-        assertTrue(run.thrown.getMessage().startsWith("1 malformed record skipped: line 2, column 4: Unrecognized token 'not'"),
+        // The column is Jackson's (where it reports the bad token), which differs between Jackson versions.
+        assertTrue(run.thrown.getMessage().matches("(?s)1 malformed record skipped: line 2, column \\d+: Unrecognized token 'not'.*"),
                 run.thrown.getMessage());
     }
 
