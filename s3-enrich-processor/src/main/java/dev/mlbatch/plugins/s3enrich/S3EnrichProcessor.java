@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3enrich;
 
+import dev.mlbatch.plugins.common.aws.BucketOwnerResolver;
 import dev.mlbatch.plugins.s3enrich.config.S3EnrichProcessorConfig;
 import io.micrometer.core.instrument.Counter;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
@@ -85,7 +86,8 @@ public class S3EnrichProcessor extends AbstractProcessor<Record<Event>, Record<E
                 codecModel.getPluginSettings() == null ? new HashMap<>() : codecModel.getPluginSettings());
         final InputCodec codec = pluginFactory.loadPlugin(InputCodec.class, codecSetting);
         this.s3Client = SourceS3Client.create(config.getAws(), awsCredentialsSupplier);
-        this.loader = new SourceObjectLoader(s3Client, bucket -> SourceS3Client.expectedOwner(config, bucket), codec,
+        this.loader = new SourceObjectLoader(s3Client, new BucketOwnerResolver(config.isDisableBucketOwnershipValidation(),
+                config.getBucketOwners(), config.getDefaultBucketOwner(), config.getAws())::expectedOwner, codec,
                 config.getCompression(), config.getS3ObjectSizeLimitBytes(), config.getSourceCorrelationKey(),
                 mergedFields, pluginMetrics);
         this.successCounter = pluginMetrics.counter(NUMBER_OF_RECORDS_ENRICHED_SUCCESS);

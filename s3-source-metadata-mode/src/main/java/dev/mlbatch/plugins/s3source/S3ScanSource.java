@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source;
 
+import dev.mlbatch.plugins.common.aws.BucketOwnerResolver;
 import dev.mlbatch.plugins.common.aws.S3ClientFactory;
 import dev.mlbatch.plugins.common.aws.S3ClientOptions;
 import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
@@ -122,7 +123,8 @@ public class S3ScanSource implements Source<Record<Event>>, UsesSourceCoordinati
         sourceCoordinator.initialize();
         s3Client = s3ClientFactory.create(config.getAws(), awsCredentialsSupplier, s3ClientOptions(config.getWorkers()));
 
-        final BucketOwnerResolver owners = new BucketOwnerResolver(config);
+        final BucketOwnerResolver owners = new BucketOwnerResolver(config.isDisableBucketOwnershipValidation(),
+                config.getBucketOwners(), config.getDefaultBucketOwner(), config.getAws());
         warnAboutUnknownOwners(owners);
         final ScanTargets scanTargets = ScanTargets.fromConfig(config, owners, clock.instant());
         final ScanPartitionSupplier supplier = new ScanPartitionSupplier(scanTargets, new BucketLister(s3Client, scanTargets),

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source;
 
+import dev.mlbatch.plugins.common.aws.BucketOwnerResolver;
 import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.config.ScanBucketEntry;
 import dev.mlbatch.plugins.s3source.config.ScanBucketOptions;

@@ -1,6 +1,6 @@
-package dev.mlbatch.plugins.s3source;
+package dev.mlbatch.plugins.common.aws;
 
-import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
+import org.opensearch.dataprepper.aws.api.AwsConfig;
 import software.amazon.awssdk.arns.Arn;
 
 import java.util.Map;
@@ -9,18 +9,19 @@ import java.util.Optional;
 /**
  * The account expected to own each bucket, sent as {@code expectedBucketOwner} on every S3 request so that
  * a bucket that changed hands is never read from (or deleted in). Order as upstream: bucket_owners entry,
- * default_bucket_owner, the account of aws.sts_role_arn.
+ * default_bucket_owner, the account of aws.sts_role_arn. The s3 source and s3_enrich read these keys alike.
  */
 public class BucketOwnerResolver {
     private final boolean disabled;
     private final Map<String, String> bucketOwners;
     private final Optional<String> defaultOwner;
 
-    public BucketOwnerResolver(final S3SourceConfig config) {
-        this.disabled = config.isDisableBucketOwnershipValidation();
-        this.bucketOwners = config.getBucketOwners();
-        this.defaultOwner = Optional.ofNullable(config.getDefaultBucketOwner())
-                .or(() -> accountOf(config.getAws() == null ? null : config.getAws().getAwsStsRoleArn()));
+    public BucketOwnerResolver(final boolean disableBucketOwnershipValidation, final Map<String, String> bucketOwners,
+                               final String defaultBucketOwner, final AwsConfig aws) {
+        this.disabled = disableBucketOwnershipValidation;
+        this.bucketOwners = bucketOwners == null ? Map.of() : bucketOwners;
+        this.defaultOwner = Optional.ofNullable(defaultBucketOwner)
+                .or(() -> accountOf(aws == null ? null : aws.getAwsStsRoleArn()));
     }
 
     private static Optional<String> accountOf(final String roleArn) {
