@@ -1,7 +1,7 @@
 package dev.mlbatch.plugins.s3enrich;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.mlbatch.plugins.s3enrich.config.CompressionOption;
+import dev.mlbatch.plugins.common.s3.CompressionOption;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;

@@ -1,6 +1,6 @@
 package dev.mlbatch.plugins.s3source;
 
-import dev.mlbatch.plugins.s3source.config.CompressionOption;
+import dev.mlbatch.plugins.common.s3.CompressionOption;
 import org.opensearch.dataprepper.model.codec.InputCodec;
 import org.opensearch.dataprepper.model.event.Event;
 import software.amazon.awssdk.services.s3.S3Client;

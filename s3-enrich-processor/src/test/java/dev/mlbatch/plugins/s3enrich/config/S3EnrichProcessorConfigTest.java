@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3enrich.config;
 
+import dev.mlbatch.plugins.common.s3.CompressionOption;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mlbatch.runtime.config.ConfigLocation;

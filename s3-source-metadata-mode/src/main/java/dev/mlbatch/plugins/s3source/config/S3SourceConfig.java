@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source.config;
 
+import dev.mlbatch.plugins.common.s3.CompressionOption;
 import org.opensearch.dataprepper.aws.api.AwsConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.s3source.config;
 
+import dev.mlbatch.plugins.common.s3.CompressionOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.mlbatch.plugins.s3source.config;
+package dev.mlbatch.plugins.common.s3;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How object bytes are decompressed before the codec sees them. */
+/** How an S3 object's bytes are decompressed before the codec reads them (the s3 source and s3_enrich's `compression`). */
 public enum CompressionOption {
     NONE("none"),
     GZIP("gzip"),
