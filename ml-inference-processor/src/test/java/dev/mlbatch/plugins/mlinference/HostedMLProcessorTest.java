@@ -66,7 +66,7 @@ class HostedMLProcessorTest {
                 + "aws_sigv4: false\naws: { region: us-east-1 }\ns3_endpoint: \"" + s3.endpoint() + "\"\n"
                 + "provider_api: { endpoint: \"" + providerUrl + "\", api_key: \"" + FakeHostedBatchApis.API_KEY + "\" }\n"
                 + "state_directory: \"" + state + "\"\njob_poll_interval: 100ms\ntrack_jobs: true\n"),
-                setting, PluginMetrics.fromNames("ml_inference", "p-" + UUID.randomUUID()),
+                PluginMetrics.fromNames("ml_inference", "p-" + UUID.randomUUID()), null, setting,
                 new StaticCredentialsSupplier(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY), mock(ExpressionEvaluator.class));
         started.add(processor);
         return processor;

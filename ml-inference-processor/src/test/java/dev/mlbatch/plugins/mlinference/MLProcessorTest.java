@@ -62,7 +62,7 @@ class MLProcessorTest {
                 + "state_directory: \"" + state + "\"\njob_poll_interval: 100ms\ncheck_input_objects: false\n" + extraYaml);
         final PluginSetting setting = new PluginSetting("ml_inference", Map.of());
         setting.setPipelineName("p");
-        final MLProcessor processor = new MLProcessor(config, setting, PluginMetrics.fromNames("ml_inference", "p-" + UUID.randomUUID()),
+        final MLProcessor processor = new MLProcessor(config, PluginMetrics.fromNames("ml_inference", "p-" + UUID.randomUUID()), null, setting,
                 new StaticCredentialsSupplier("AKIDEXAMPLE00000001", "secret"), evaluator);
         started.add(processor);
         return processor;

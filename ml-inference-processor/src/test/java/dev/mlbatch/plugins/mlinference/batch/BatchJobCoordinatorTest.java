@@ -93,6 +93,7 @@ class BatchJobCoordinatorTest {
             assertTrue(h.inputEvents().stream().noneMatch(e -> e.getMetadata().getTags().contains("ml_failed")));
             assertEquals(0, deadLettersMentioning("throttle/"), "nothing dead-lettered");
             assertEquals(20.0, h.metrics.batchJobsCompleted().count());
+            assertEquals(0.0, h.metrics.batchJobRequestsFailed().count(), "a throttled request is not a failed one");
         }
     }
 
@@ -225,6 +226,7 @@ class BatchJobCoordinatorTest {
             assertEquals(404, letter.path("status").asInt());
             assertTrue(letter.path("message").asText().contains("Failed to find model"), letter.toString());
             assertEquals(1, ml.received("_batch_predict").size(), "a permanent failure is not retried");
+            assertEquals(1.0, h.metrics.batchJobRequestsFailed().count(), "the refused _batch_predict request is counted");
         }
     }
 
@@ -254,6 +256,7 @@ class BatchJobCoordinatorTest {
             final JsonNode letter = onlyDeadLetter("down/a.jsonl");
             assertTrue(letter.path("message").asText().contains("unreachable"), letter.toString());
             assertTrue(letter.path("message").asText().contains("retry_time_window"), letter.toString());
+            assertEquals(1.0, h.metrics.batchJobRequestsFailed().count(), "the request that kept failing is counted once, when given up");
         }
     }
 

@@ -133,8 +133,8 @@ public final class StackRun implements AutoCloseable {
         setting.setPipelineName(run);
         final ExpressionEvaluator evaluator = mock(ExpressionEvaluator.class);
         when(evaluator.isValidExpressionStatement(anyString())).thenReturn(true);
-        final MLProcessor processor = new MLProcessor(ConfigBinder.bind(yaml), setting,
-                PluginMetrics.fromNames("ml_inference", run + "-" + processors.size()),
+        final MLProcessor processor = new MLProcessor(ConfigBinder.bind(yaml),
+                PluginMetrics.fromNames("ml_inference", run + "-" + processors.size()), null, setting,
                 new StaticCredentialsSupplier(LocalCredentials.ACCESS_KEY_ID, secretKey)
                         .withRole(DLQ_ROLE, LocalCredentials.ACCESS_KEY_ID, LocalCredentials.SECRET_ACCESS_KEY), evaluator);
         processors.add(processor);

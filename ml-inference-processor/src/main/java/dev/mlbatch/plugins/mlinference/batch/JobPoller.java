@@ -1,0 +1,149 @@
+package dev.mlbatch.plugins.mlinference.batch;
+
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.mlbatch.plugins.mlinference.client.MlCommonsException;
+import dev.mlbatch.plugins.mlinference.client.TaskStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Polls the running jobs, each exactly every job_poll_interval, on poll threads of its own (each GET makes ML
+ * Commons ask the provider, which takes a while). A job without a task id yet (a crash between creation and
+ * the ledger) is looked up by name instead. Answers wait in a queue for the coordinator's thread
+ * ({@link #handleAnswers}), which hands each job that ended — or whose task is gone — to an {@link EndListener}.
+ */
+final class JobPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobPoller.class);
+
+    /** Told of each job that ended, on the coordinator's thread. */
+    interface EndListener {
+        void jobEnded(WorkItem item, TaskStatus status);
+    }
+
+    /** One poll's outcome: a status, a failure, or (no task id yet) nothing but a look-up. */
+    private record Polled(WorkItem item, JobRecord record, TaskStatus status, MlCommonsException failure, String foundTaskId) {
+    }
+
+    private final Duration pollInterval;
+    private final BatchJobSubmitter submitter;
+    private final JobTracker tracker;
+    private final ActiveWork work;
+    private final Clock clock;
+    private final Runnable wakeUp;
+    private final ConcurrentLinkedQueue<Polled> polled = new ConcurrentLinkedQueue<>();
+    private final ExecutorService pollers = Executors.newFixedThreadPool(4, runnable -> {
+        final Thread thread = new Thread(runnable, "ml-inference-poll");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** @param wakeUp called on a poll thread when an answer is in, so the coordinator need not wait for its turn */
+    JobPoller(final Duration pollInterval, final BatchJobSubmitter submitter, final JobTracker tracker, final ActiveWork work,
+              final Clock clock, final Runnable wakeUp) {
+        this.pollInterval = pollInterval;
+        this.submitter = submitter;
+        this.tracker = tracker;
+        this.work = work;
+        this.clock = clock;
+        this.wakeUp = wakeUp;
+    }
+
+    /** How long until the next poll is due, at most {@code max}. */
+    Duration untilNextPoll(final Instant now, final Duration max) {
+        Duration wait = max;
+        for (final WorkItem item : work.items()) {
+            if (item.record.isOutstanding() && !item.pollInFlight) {
+                final Duration untilDue = Duration.between(now, item.nextPollAt);
+                if (untilDue.compareTo(wait) < 0) {
+                    wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
+                }
+            }
+        }
+        return wait;
+    }
+
+    /** Sends the polls that are due; an answer wakes the coordinator at once, so a finished job frees its slot without waiting for a tick. */
+    void pollDue(final Instant now) {
+        for (final WorkItem item : work.items()) {
+            if (item.record.isOutstanding() && !item.pollInFlight && !now.isBefore(item.nextPollAt)) {
+                item.pollInFlight = true;
+                item.nextPollAt = now.plus(pollInterval);
+                final JobRecord record = item.record;
+                try {
+                    pollers.execute(() -> {
+                        polled.add(poll(item, record));
+                        wakeUp.run();
+                    });
+                } catch (final RejectedExecutionException closed) {
+                    item.pollInFlight = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Handles the answers that came in: a task found by name is recorded; an ended job (or a gone task) goes to {@code ended}. */
+    void handleAnswers(final EndListener ended) {
+        Polled answer;
+        while ((answer = polled.poll()) != null) {
+            answer.item().pollInFlight = false;
+            handle(answer, ended);
+        }
+    }
+
+    private Polled poll(final WorkItem item, final JobRecord record) {
+        try {
+            if (record.taskId() == null) {
+                return new Polled(item, record, null, null, submitter.findTask(record).orElse(null));
+            }
+            return new Polled(item, record, tracker.poll(record), null, null);
+        } catch (final MlCommonsException e) {
+            return new Polled(item, record, null, e, null);
+        } catch (final RuntimeException e) {
+            LOG.error("Polling job {} failed unexpectedly: {}", record.jobName(), e.toString());
+            return new Polled(item, record, null, new MlCommonsException("polling failed unexpectedly: " + e, e), null);
+        }
+    }
+
+    private void handle(final Polled polled, final EndListener ended) {
+        final WorkItem item = polled.item();
+        if (item.record != polled.record() || !work.contains(item.record.workKey())) {
+            return; // the work moved on meanwhile
+        }
+        if (polled.record().taskId() == null) {
+            if (polled.foundTaskId() != null) {
+                item.record = item.record.foundByName(polled.foundTaskId(),
+                        item.record.submittedAt() == null ? clock.instant() : item.record.submittedAt());
+                work.save(item.record);
+                LOG.info("Job {}: found its task {}", item.record.jobName(), polled.foundTaskId());
+            }
+            return;
+        }
+        if (polled.failure() != null) {
+            if (polled.failure().status() == 404) {
+                tracker.forget(item.record);
+                ended.jobEnded(item, new TaskStatus(item.record.taskId(), "UNREACHABLE", MissingNode.getInstance(),
+                        "the task is gone from " + submitter.serviceLabel() + ": " + polled.failure().reason(), null, null));
+            }
+            return;
+        }
+        if (polled.status().isTerminal()) {
+            tracker.forget(item.record);
+            ended.jobEnded(item, polled.status());
+        }
+    }
+
+    /** Stops the poll threads. */
+    @Override
+    public void close() {
+        pollers.shutdownNow();
+    }
+}
