@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The class path for JVMs the stack spawns. Preferred: local-stack's own code plus the runtime class
@@ -19,10 +22,64 @@ import java.util.jar.Manifest;
  * consumer's class path may carry other versions (e.g. a BOM forcing an older jackson-annotations
  * that s3proxy cannot run with). Fallback: this JVM's class path, with surefire's manifest-only jar
  * (deleted when the test JVM ends) expanded into real entries.
+ *
+ * <p>Pipeline JVMs ({@link #forPipelines()}) get only the runtime, the plugins and their dependencies: the
+ * distribution's lib folder names those jars in {@value #PIPELINE_JARS}.
  */
 public final class JvmClasspath {
 
+    /** In the distribution's lib folder: the file names of the pipeline JVMs' jars, one a line (distribution/pom.xml). */
+    public static final String PIPELINE_JARS = "pipeline.classpath";
+
+    private static final Logger LOG = LoggerFactory.getLogger(JvmClasspath.class);
+
     private JvmClasspath() {
+    }
+
+    /**
+     * The class path of a pipeline JVM (our runtime running pipelines): when this class was loaded from a lib folder
+     * that holds {@value #PIPELINE_JARS}, the jars it names in that same folder (so a copy of lib with a rebuilt jar
+     * dropped in gives the pipelines that jar); otherwise (a Maven test class path, an IDE, a lib of an older build)
+     * this JVM's whole class path, as before there was a separate one.
+     */
+    public static String forPipelines() {
+        return ownFolder().flatMap(JvmClasspath::forPipelines).orElseGet(JvmClasspath::current);
+    }
+
+    /**
+     * The pipeline class path that {@code lib/}{@value #PIPELINE_JARS} names, each entry an absolute path in
+     * {@code lib}; empty when there is no such file, or (logged, naming the jar) when a jar it names is not in
+     * {@code lib}, so the caller falls back to a class path that has everything.
+     */
+    public static Optional<String> forPipelines(final Path lib) {
+        Path names = lib.resolve(PIPELINE_JARS);
+        if (!Files.isRegularFile(names)) {
+            return Optional.empty();
+        }
+        List<String> entries = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(names, StandardCharsets.UTF_8)) {
+                String name = line.trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                Path jar = lib.resolve(name).toAbsolutePath();
+                if (!Files.isRegularFile(jar)) {
+                    LOG.warn("{} names {}, which is not in {}: pipeline JVMs get this JVM's whole class path instead "
+                            + "(rebuild the distribution, or copy its lib folder again)", names, name, lib);
+                    return Optional.empty();
+                }
+                entries.add(jar.toString());
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: pipeline JVMs get this JVM's whole class path instead ({})", names, e.toString());
+            return Optional.empty();
+        }
+        if (entries.isEmpty()) {
+            LOG.warn("{} names no jar: pipeline JVMs get this JVM's whole class path instead", names);
+            return Optional.empty();
+        }
+        return Optional.of(String.join(File.pathSeparator, entries));
     }
 
     public static String forServices() {
@@ -68,6 +125,12 @@ public final class JvmClasspath {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The folder of the jar this class was loaded from; empty when it came from a classes directory. */
+    private static Optional<Path> ownFolder() {
+        Path own = Path.of(ownLocation());
+        return Files.isRegularFile(own) ? Optional.ofNullable(own.toAbsolutePath().getParent()) : Optional.empty();
     }
 
     private static String ownLocation() {
