@@ -67,7 +67,7 @@ public final class DemoMain {
             final FlowSummary summary;
             final List<String> ids;
             try (EndToEndFlow flow = new EndToEndFlow(stack, provider, layout.localPipelines(),
-                    home.root().resolve("demo").resolve(provider.id()), JvmClasspath.current(), home.root(), out)) {
+                    home.root().resolve("demo").resolve(provider.id()), JvmClasspath.forPipelines(), home.root(), out)) {
                 summary = flow.run(layout.corpus(), records);
                 ids = flow.loadedIds();
             }

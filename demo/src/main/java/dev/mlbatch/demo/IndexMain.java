@@ -141,7 +141,7 @@ public final class IndexMain {
             final FlowSummary summary;
             final List<IndexingFailures.Failure> notIndexed;
             try (EndToEndFlow flow = new EndToEndFlow(stack, provider, destination, ProjectLayout.locate().localPipelines(),
-                    base.resolve(provider.id()), JvmClasspath.current(), home.root(), out)) {
+                    base.resolve(provider.id()), JvmClasspath.forPipelines(), home.root(), out)) {
                 // A raw object name of its own per run: fresh provider jobs, never ones an earlier run of the same
                 // file left in ML Commons.
                 flow.rawObjectName(index + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC)

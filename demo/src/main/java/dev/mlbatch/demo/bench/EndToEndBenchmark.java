@@ -54,7 +54,7 @@ public final class EndToEndBenchmark {
         final StackHome home = StackHome.locate();
         final FlowSummary summary;
         try (EndToEndFlow flow = new EndToEndFlow(stack, Provider.SAGEMAKER, layout.localPipelines(),
-                home.root().resolve("bench-e2e"), JvmClasspath.current(), home.root(), System.out)) {
+                home.root().resolve("bench-e2e"), JvmClasspath.forPipelines(), home.root(), System.out)) {
             summary = flow.runTogether(layout.corpus(), records);
         }
         summary.print(System.out);

@@ -145,7 +145,7 @@ public final class QualityBenchmark {
         final FlowDestination destination = FlowDestination.ownBucket("quality-" + corpus.name().toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9]+", "-") + "-" + provider.id());
         try (EndToEndFlow flow = new EndToEndFlow(stack, provider, destination, layout.localPipelines(),
-                home.root().resolve("bench-quality").resolve(provider.id()), JvmClasspath.current(), home.root(), System.out)) {
+                home.root().resolve("bench-quality").resolve(provider.id()), JvmClasspath.forPipelines(), home.root(), System.out)) {
             // A name of its own per run, so that the provider runs fresh jobs on a stack that has seen these records.
             flow.rawObjectName(corpus.name().replaceAll("[^A-Za-z0-9-]", "-") + "-" + DateTimeFormatter
                     .ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + ".jsonl");
