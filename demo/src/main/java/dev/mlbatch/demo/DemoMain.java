@@ -1,10 +1,15 @@
 package dev.mlbatch.demo;
 
+import dev.mlbatch.runtime.cli.CommandLineParse;
 import dev.mlbatch.stack.JvmClasspath;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.StackLauncher;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -12,6 +17,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * {@code mlbatch demo [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--keep-stack]}: starts the local stack, creates
@@ -22,8 +28,30 @@ import java.util.Locale;
 public final class DemoMain {
 
     static final int EXIT_INCOMPLETE = 1;
-    static final int EXIT_USAGE = 64;
-    private static final String USAGE = "usage: mlbatch demo [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--keep-stack]";
+    static final int EXIT_USAGE = CommandLineParse.EXIT_USAGE;
+
+    /** The command line of {@code mlbatch demo}. */
+    @Command(name = "mlbatch demo", separator = " ", synopsisHeading = "usage: ",
+            customSynopsis = "mlbatch demo [--records N] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]%n"
+                    + "                    [--keep-stack]%n",
+            description = {"The whole flow on the local stack: starts it, creates the connectors and models, loads N records of the "
+                    + "WordNet corpus into S3, runs the three pipelines of pipelines/local/<provider>/, the example searches and "
+                    + "the held-out questions, prints a summary and stops the stack.",
+                    "Exit codes: 0 every record accounted for, 1 not, 64 a usage error."})
+    static final class Options {
+        @Mixin
+        CommandLineParse.Help help;
+
+        @Option(names = "--records", paramLabel = "N", description = "corpus records to load (default: 2000)")
+        int records = 2000;
+
+        @Option(names = "--provider", paramLabel = "NAME", converter = ProviderConverter.class,
+                description = "sagemaker, bedrock, bedrock-builtin, openai or cohere (default: sagemaker)")
+        Provider provider = Provider.SAGEMAKER;
+
+        @Option(names = "--keep-stack", description = "leave the stack running at the end")
+        boolean keepStack;
+    }
 
     private DemoMain() {
     }
@@ -33,29 +61,25 @@ public final class DemoMain {
     }
 
     static int run(final String[] args, final PrintStream out) throws Exception {
-        int records = 2000;
-        Provider provider = Provider.SAGEMAKER;
-        boolean keepStack = false;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--records" -> records = Integer.parseInt(value(args, ++i, "--records"));
-                    case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
-                    case "--keep-stack" -> keepStack = true;
-                    default -> throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-                }
-            }
-            if (records < 1) {
-                throw new IllegalArgumentException("--records must be at least 1");
-            }
-            final String problem = provider.recordCountProblem(records);
-            if (problem != null) {
-                throw new IllegalArgumentException("--records " + records + ": " + problem);
-            }
-        } catch (final IllegalArgumentException e) {
-            System.err.println("mlbatch demo: " + e.getMessage());
-            System.err.println(USAGE);
-            return EXIT_USAGE;
+        return run(args, out, System.err);
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception {
+        final Options options = new Options();
+        final CommandLine commandLine = CommandLineParse.of(options);
+        final OptionalInt parsed = CommandLineParse.parse(commandLine, args, out, err);
+        if (parsed.isPresent()) {
+            return parsed.getAsInt();
+        }
+        final int records = options.records;
+        final Provider provider = options.provider;
+        final boolean keepStack = options.keepStack;
+        if (records < 1) {
+            return CommandLineParse.usageError(commandLine, "--records must be at least 1, not " + records, err);
+        }
+        final String problem = provider.recordCountProblem(records);
+        if (problem != null) {
+            return CommandLineParse.usageError(commandLine, "--records " + records + ": " + problem, err);
         }
         final ProjectLayout layout = ProjectLayout.locate();
         final StackHome home = StackHome.locate();
@@ -93,12 +117,5 @@ public final class DemoMain {
                 new StackLauncher(home).down(out);
             }
         }
-    }
-
-    private static String value(final String[] args, final int i, final String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -2,12 +2,18 @@ package dev.mlbatch.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlbatch.runtime.cli.CommandLineParse;
 import dev.mlbatch.stack.JvmClasspath;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.StackLauncher;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -25,6 +31,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * {@code mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere] [--text-field text] [--id-field _id]
@@ -36,11 +43,9 @@ import java.util.Locale;
 public final class IndexMain {
 
     static final int EXIT_INCOMPLETE = 1;
-    static final int EXIT_USAGE = 64;
+    static final int EXIT_USAGE = CommandLineParse.EXIT_USAGE;
     /** Bad records printed on the console; all of them go to the bad-records file. */
     static final int PRINTED_PROBLEMS = 50;
-    private static final String USAGE = "usage: mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]"
-            + " [--text-field text] [--id-field _id] [--keep-stack]";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the command line asks for. */
@@ -54,28 +59,53 @@ public final class IndexMain {
         System.exit(run(args, System.out, System.err));
     }
 
-    static Options parse(final String[] args) {
-        Path file = null;
-        String index = null;
+    /** The command line of {@code mlbatch index}, as picocli reads it; {@link #options} checks it. */
+    @Command(name = "mlbatch index", separator = " ", synopsisHeading = "usage: ",
+            customSynopsis = "mlbatch index FILE [--index NAME] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]%n"
+                    + "                     [--text-field text] [--id-field _id] [--keep-stack]%n",
+            description = {"Your own corpus (JSON lines, or CSV with a header row when FILE ends in .csv) through the three local "
+                    + "stages into an index. Bad records are named with file and line and left out; the stack is started if "
+                    + "needed and stopped at the end only when this command started it.",
+                    "Exit codes: 0 every good record indexed with its vector, 1 not, 64 a usage or input error."})
+    static final class Arguments {
+        @Mixin
+        CommandLineParse.Help help;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE", hideParamSyntax = true, description = "JSON lines, or CSV with a header row (*.csv)")
+        Path file;
+
+        @Option(names = "--index", paramLabel = "NAME",
+                description = "the index to (re)create (default: the file's name without its extension, lowercased)")
+        String index;
+
+        @Option(names = "--provider", paramLabel = "NAME", converter = ProviderConverter.class,
+                description = "sagemaker, bedrock, bedrock-builtin, openai or cohere (default: sagemaker)")
         Provider provider = Provider.SAGEMAKER;
+
+        @Option(names = "--text-field", paramLabel = "FIELD", description = "the field with the text to embed (default: text)")
         String textField = "text";
+
+        @Option(names = "--id-field", paramLabel = "FIELD", description = "the field with the record's id (default: _id)")
         String idField = "_id";
-        boolean keepStack = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--index" -> index = value(args, ++i, "--index");
-                case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
-                case "--text-field" -> textField = value(args, ++i, "--text-field");
-                case "--id-field" -> idField = value(args, ++i, "--id-field");
-                case "--keep-stack" -> keepStack = true;
-                default -> {
-                    if (args[i].startsWith("-") || file != null) {
-                        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-                    }
-                    file = Path.of(args[i]);
-                }
-            }
-        }
+
+        @Option(names = "--keep-stack", description = "leave the stack running at the end if this command started it")
+        boolean keepStack;
+    }
+
+    /** The options {@code args} ask for; picocli's ParameterException or an IllegalArgumentException naming what is wrong. */
+    static Options parse(final String[] args) {
+        final Arguments arguments = new Arguments();
+        CommandLineParse.of(arguments).parseArgs(args);
+        return options(arguments);
+    }
+
+    private static Options options(final Arguments arguments) {
+        final Path file = arguments.file;
+        String index = arguments.index;
+        final Provider provider = arguments.provider;
+        final String textField = arguments.textField;
+        final String idField = arguments.idField;
+        final boolean keepStack = arguments.keepStack;
         if (file == null) {
             throw new IllegalArgumentException("FILE is missing");
         }
@@ -98,13 +128,17 @@ public final class IndexMain {
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception {
         final Instant t0 = Instant.now();
+        final Arguments arguments = new Arguments();
+        final CommandLine commandLine = CommandLineParse.of(arguments);
+        final OptionalInt parsed = CommandLineParse.parse(commandLine, args, out, err);
+        if (parsed.isPresent()) {
+            return parsed.getAsInt();
+        }
         final Options options;
         try {
-            options = parse(args);
+            options = options(arguments);
         } catch (final IllegalArgumentException e) {
-            err.println("mlbatch index: " + e.getMessage());
-            err.println(USAGE);
-            return EXIT_USAGE;
+            return CommandLineParse.usageError(commandLine, e.getMessage(), err);
         }
         final CorpusFile corpus;
         try {
@@ -246,12 +280,5 @@ public final class IndexMain {
             lines.forEach(line -> out.println("  " + line));
         }
         return lines.size();
-    }
-
-    private static String value(final String[] args, final int i, final String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -1,10 +1,16 @@
 package dev.mlbatch.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlbatch.runtime.cli.CommandLineParse;
 import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.StackLauncher;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -13,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code mlbatch search INDEX "query text" [-k 10] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]}: the {@code k} nearest documents
@@ -23,11 +30,10 @@ import java.util.Optional;
 public final class SearchMain {
 
     static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 64;
+    static final int EXIT_USAGE = CommandLineParse.EXIT_USAGE;
     /** OpenSearch's default index.max_result_window. */
     static final int MAX_K = 10_000;
     static final int TEXT_WIDTH = 100;
-    private static final String USAGE = "usage: mlbatch search INDEX \"query text\" [-k 10] [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]";
 
     /** What the command line asks for. */
     record Options(String index, String query, int k, Provider provider) {
@@ -40,31 +46,42 @@ public final class SearchMain {
         System.exit(run(args, System.out, System.err));
     }
 
-    static Options parse(final String[] args) {
-        final List<String> positional = new ArrayList<>();
+    /** The command line of {@code mlbatch search}, as picocli reads it; {@link #options} checks it. */
+    @Command(name = "mlbatch search", separator = " ", synopsisHeading = "usage: ",
+            customSynopsis = "mlbatch search INDEX \"query text\" [-k 10]%n"
+                    + "                      [--provider sagemaker|bedrock|bedrock-builtin|openai|cohere]%n",
+            description = {"The k nearest documents of an index on the running local stack to the query (a neural query: ML "
+                    + "Commons embeds the text with the provider's real-time model). One line per hit: rank, score, id, text.",
+                    "Exit codes: 0 searched, 1 the stack is down or the search failed, 64 a usage error or no such index."})
+    static final class Arguments {
+        @Mixin
+        CommandLineParse.Help help;
+
+        @Parameters(paramLabel = "INDEX \"query text\"", arity = "0..*", hideParamSyntax = true, description = "the index, then the query (quote it)")
+        List<String> positional = new ArrayList<>();
+
+        @Option(names = {"-k", "--k"}, paramLabel = "K", description = "how many hits, 1 to " + MAX_K + " (default: 10)")
         int k = 10;
+
+        @Option(names = "--provider", paramLabel = "NAME", converter = ProviderConverter.class,
+                description = "whose real-time model embeds the query: sagemaker, bedrock, bedrock-builtin, openai or cohere"
+                        + " (default: sagemaker)")
         Provider provider = Provider.SAGEMAKER;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-k", "--k" -> {
-                    final String value = value(args, ++i, "-k");
-                    try {
-                        k = Integer.parseInt(value);
-                    } catch (final NumberFormatException e) {
-                        throw new IllegalArgumentException("-k '" + value + "' is not a number");
-                    }
-                    if (k < 1 || k > MAX_K) {
-                        throw new IllegalArgumentException("-k must be between 1 and " + MAX_K + ", not " + k);
-                    }
-                }
-                case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
-                default -> {
-                    if (args[i].startsWith("-") && args[i].length() > 1) {
-                        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-                    }
-                    positional.add(args[i]);
-                }
-            }
+    }
+
+    /** The options {@code args} ask for; picocli's ParameterException or an IllegalArgumentException naming what is wrong. */
+    static Options parse(final String[] args) {
+        final Arguments arguments = new Arguments();
+        CommandLineParse.of(arguments).parseArgs(args);
+        return options(arguments);
+    }
+
+    private static Options options(final Arguments arguments) {
+        final List<String> positional = arguments.positional;
+        final int k = arguments.k;
+        final Provider provider = arguments.provider;
+        if (k < 1 || k > MAX_K) {
+            throw new IllegalArgumentException("-k must be between 1 and " + MAX_K + ", not " + k);
         }
         if (positional.size() != 2) {
             throw new IllegalArgumentException(positional.isEmpty() ? "INDEX and the query text are missing"
@@ -81,13 +98,17 @@ public final class SearchMain {
     }
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) {
+        final Arguments arguments = new Arguments();
+        final CommandLine commandLine = CommandLineParse.of(arguments);
+        final OptionalInt parsed = CommandLineParse.parse(commandLine, args, out, err);
+        if (parsed.isPresent()) {
+            return parsed.getAsInt();
+        }
         final Options options;
         try {
-            options = parse(args);
+            options = options(arguments);
         } catch (final IllegalArgumentException e) {
-            err.println("mlbatch search: " + e.getMessage());
-            err.println(USAGE);
-            return EXIT_USAGE;
+            return CommandLineParse.usageError(commandLine, e.getMessage(), err);
         }
         final StackHome home = StackHome.locate();
         final Optional<StackEnv> env = StackEnv.read(home.envFile()).filter(new StackLauncher(home)::isOwnHealthy);
@@ -147,12 +168,5 @@ public final class SearchMain {
     static String abbreviate(final String text, final int max) {
         final String line = text == null ? "" : text.strip().replaceAll("\\s+", " ");
         return line.length() <= max ? line : line.substring(0, max - 1) + "…";
-    }
-
-    private static String value(final String[] args, final int i, final String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }
