@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.mlinference.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -45,132 +46,168 @@ public class MLProcessorConfig {
             ServiceName.COHERE, Set.of("dataset_id", "name"));
 
     @JsonProperty("host")
+    @JsonPropertyDescription("OpenSearch URL (http(s)://host[:port]) whose ML Commons runs the jobs. Required, except with a built-in Bedrock model.")
     private String host;
 
     @JsonProperty("action_type")
+    @JsonPropertyDescription("batch_predict creates _batch_predict jobs; predict calls _predict and writes the embeddings into the events. Default batch_predict.")
     private ActionType actionType = ActionType.BATCH_PREDICT;
 
     @JsonProperty("service_name")
+    @JsonPropertyDescription("Provider behind the model: sagemaker (one job per group of objects), bedrock (one job per object), openai or cohere (one job per object, input uploaded and outputs copied by the processor). Default sagemaker.")
     private ServiceName serviceName = ServiceName.SAGEMAKER;
 
     @JsonProperty("model_id")
+    @JsonPropertyDescription("ML Commons id of the remote model; with service_name bedrock also one of the built-in Bedrock model names, whose jobs then go to Bedrock directly. Required.")
     @NotBlank(message = "model_id is required: the ML Commons model id of the remote model")
     private String modelId;
 
     @JsonProperty("output_path")
+    @JsonPropertyDescription("s3://bucket[/prefix] where the jobs' outputs are written. Required for batch_predict.")
     private String outputPath;
 
     /** Null means "sign when an aws block is given", which is how upstream pipelines (always signed) behave. */
     @JsonProperty("aws_sigv4")
+    @JsonPropertyDescription("Whether ML Commons calls are SigV4-signed. Unset: signed when an aws block is given; false: unsigned; true: signed.")
     private Boolean awsSigv4;
 
     @JsonProperty("aws")
+    @JsonPropertyDescription("AWS settings for signing and for the processor's S3 calls: region, the role to assume, or a named AWS configuration of the host.")
     @Valid
     private MlInferenceAwsConfig aws;
 
     @JsonProperty("input_key")
+    @JsonPropertyDescription("Event key holding the S3 object key (batch_predict) or the text to embed (predict, required there). Default: the event's top-level key field.")
     @EventKeyConfiguration(EventKeyFactory.EventAction.GET)
     private EventKey inputKey;
 
     @JsonProperty("ml_when")
+    @JsonPropertyDescription("Condition on the event; events for which it is false pass through untouched. No default (every event).")
     private String mlWhen;
 
     @JsonProperty("tags_on_failure")
+    @JsonPropertyDescription("Tags added to events whose work failed. Default none.")
     private List<String> tagsOnFailure = Collections.emptyList();
 
     @JsonProperty("max_batch_size")
+    @JsonPropertyDescription("SageMaker: input objects per job; predict: texts per _predict call. 1 to 10000, default 100.")
     @Min(value = 1, message = "max_batch_size must be at least 1")
     @Max(value = 10000, message = "max_batch_size must be at most 10000")
     private int maxBatchSize = 100;
 
     @JsonProperty("retry_time_window")
+    @JsonPropertyDescription("How long throttled or unreachable work is retried before it is dead-lettered, as a duration (1s to 7d). Default 10m.")
     @NotNull(message = "retry_time_window must not be null")
     private Duration retryTimeWindow = DEFAULT_RETRY_TIME_WINDOW;
 
     @JsonProperty("retry_interval")
+    @JsonPropertyDescription("Upper bound of the doubling back-off after throttling (1s, 2s, 4s, ...), as a duration (3s to 300s). Default 60s.")
     @NotNull(message = "retry_interval must not be null")
     private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
 
     @JsonProperty("dlq")
+    @JsonPropertyDescription("Dead-letter queue for work given up, only dlq: {s3: {...}}. Without it dead letters are appended to a JSON-lines file under state_directory.")
     private PluginModel dlq;
 
     @JsonProperty("max_concurrent_jobs")
+    @JsonPropertyDescription("At most this many of our jobs outstanding at once; 0 means no limit of our own (ML Commons' own limit still applies). Default 0.")
     @Min(value = 0, message = "max_concurrent_jobs must be 0 (no limit of our own) or more")
     private int maxConcurrentJobs = 0;
 
     @JsonProperty("track_jobs")
+    @JsonPropertyDescription("Hold input events until their job has ended and emit one job event per ended job. Default false.")
     private boolean trackJobs = false;
 
     @JsonProperty("job_poll_interval")
+    @JsonPropertyDescription("How often each outstanding job's ML Commons task is read, as a duration (100ms to 10m). Default 30s.")
     @NotNull(message = "job_poll_interval must not be null")
     private Duration jobPollInterval = DEFAULT_JOB_POLL_INTERVAL;
 
     @JsonProperty("max_job_attempts")
+    @JsonPropertyDescription("Attempts of a job that ended FAILED, EXPIRED or unreachable before it is split to isolate bad records; also the depth of follow-up jobs for partial Bedrock results. 1 to 100, default 3.")
     @Min(value = 1, message = "max_job_attempts must be at least 1")
     @Max(value = 100, message = "max_job_attempts must be at most 100")
     private int maxJobAttempts = 3;
 
     @JsonProperty("parameters")
+    @JsonPropertyDescription("Extra keys merged into the request's parameters object; the keys the processor sets per job are refused. Default none.")
     private Map<String, Object> parameters = Collections.emptyMap();
 
     @JsonProperty("batch_wait")
+    @JsonPropertyDescription("How long a SageMaker group waits for more input objects before its job is created, as a duration (0s to 1h). Default 60s.")
     @NotNull(message = "batch_wait must not be null")
     private Duration batchWait = DEFAULT_BATCH_WAIT;
 
     @JsonProperty("output_key")
+    @JsonPropertyDescription("predict only (required there): the event key each embedding is written to.")
     @EventKeyConfiguration(EventKeyFactory.EventAction.PUT)
     private EventKey outputKey;
 
     @JsonProperty("input_parameter")
+    @JsonPropertyDescription("predict only: the parameters key the texts are sent under. Default input.")
     @NotBlank(message = "input_parameter must not be blank")
     private String inputParameter = "input";
 
     @JsonProperty("username")
+    @JsonPropertyDescription("HTTP basic-auth user for OpenSearch; together with password and only with aws_sigv4: false.")
     private String username;
 
     @JsonProperty("password")
+    @JsonPropertyDescription("HTTP basic-auth password for OpenSearch; together with username. Never logged.")
     private String password;
 
     @JsonProperty("insecure")
+    @JsonPropertyDescription("Skip TLS certificate and host-name checks of the OpenSearch connection. Default false.")
     private boolean insecure = false;
 
     @JsonProperty("request_timeout")
+    @JsonPropertyDescription("Connect and read timeout of each ML Commons call, as a duration (1s to 10m). Default 30s.")
     @NotNull(message = "request_timeout must not be null")
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
     @JsonProperty("state_directory")
+    @JsonPropertyDescription("Folder of the job ledger, relative to the working directory. Default data/ml-inference.")
     private String stateDirectory = "data/ml-inference";
 
     @JsonProperty("state_retention")
+    @JsonPropertyDescription("How long finished work stays in the ledger, so replays within it create no job, as a duration (1h to 3650d). Default 30d.")
     @NotNull(message = "state_retention must not be null")
     private Duration stateRetention = DEFAULT_STATE_RETENTION;
 
     @JsonProperty("s3_endpoint")
+    @JsonPropertyDescription("S3-compatible endpoint (path-style) for manifests, input checks and the S3 dead-letter queue. Default: AWS S3 of aws.region.")
     private String s3Endpoint;
 
     @JsonProperty("check_input_objects")
+    @JsonPropertyDescription("Read each new input object before its paid job: a missing object fails at once, records that cannot be embedded go to rejected_path. Default true.")
     private boolean checkInputObjects = true;
 
     @JsonProperty("record_text_path")
+    @JsonPropertyDescription("JSON pointer of the text in each input record. Default /text (SageMaker, Cohere), /modelInput/inputText (Bedrock), /body/input (OpenAI).")
     private String recordTextPath;
 
     @JsonProperty("max_text_length")
+    @JsonPropertyDescription("Texts longer than this many characters are rejected before a job. Default 50000.")
     @Min(value = 1, message = "max_text_length must be at least 1")
     private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
 
     @JsonProperty("staging_path")
+    @JsonPropertyDescription("s3:// prefix for input files the processor derives (checked files' good records, halves of refused jobs, follow-ups). Default staging/ beside output_path.")
     private String stagingPath;
 
     @JsonProperty("rejected_path")
+    @JsonPropertyDescription("s3:// prefix where rejected input records are written with their reason. Default rejected/ beside output_path.")
     private String rejectedPath;
 
     /** ours: OpenAI's / Cohere's own API, for the upload before the job and the outputs after it. */
     @JsonProperty("provider_api")
+    @JsonPropertyDescription("OpenAI or Cohere only: the provider's own API (endpoint, api_key, validation_timeout) for the upload before a job and the outputs after it.")
     @Valid
     private ProviderApiOptions providerApi;
 
     /** ours: Bedrock's endpoint for built-in models (the local stack's model service); default https://bedrock.<region>.amazonaws.com. */
     @JsonProperty("bedrock_endpoint")
+    @JsonPropertyDescription("Built-in Bedrock models only: the Bedrock endpoint the jobs are created at. Default https://bedrock.<aws.region>.amazonaws.com.")
     private String bedrockEndpoint;
 
     public String getHost() {

@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.mlinference.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Size;
 import org.opensearch.dataprepper.aws.api.AwsConfig;
@@ -15,11 +16,13 @@ public class MlInferenceAwsConfig extends AwsConfig {
 
     /** The role Bedrock runs a built-in model's jobs with (sent as roleArn); upstream's name. */
     @JsonProperty("job_sts_role_arn")
+    @JsonPropertyDescription("Built-in Bedrock models only (required there): the IAM role Bedrock runs the jobs with, sent as roleArn. 20 to 2048 characters.")
     @Size(min = 20, max = 2048, message = "aws.job_sts_role_arn must be 20 to 2048 characters")
     private String jobStsRoleArn;
 
     /** Amazon OpenSearch Serverless: sign for service {@code aoss} with the payload hash header. */
     @JsonProperty("serverless")
+    @JsonPropertyDescription("Sign for service aoss (OpenSearch Serverless) instead of es. Default false.")
     private boolean serverless = false;
 
     public String getJobStsRoleArn() {

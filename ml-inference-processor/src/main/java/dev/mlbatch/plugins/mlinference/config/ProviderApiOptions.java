@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.mlinference.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.constraints.AssertTrue;
 
 import java.net.URI;
@@ -18,12 +19,15 @@ public class ProviderApiOptions {
     public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofMinutes(10);
 
     @JsonProperty("endpoint")
+    @JsonPropertyDescription("Base URL of the provider's API, under which the /v1/... paths go. Default https://api.openai.com or https://api.cohere.com.")
     private String endpoint;
 
     @JsonProperty("api_key")
+    @JsonPropertyDescription("The provider's API key, sent as a Bearer token. Required for openai and cohere. Never logged.")
     private String apiKey;
 
     @JsonProperty("validation_timeout")
+    @JsonPropertyDescription("How long to wait for Cohere to validate an uploaded dataset, as a duration. Default 10m.")
     private Duration validationTimeout = DEFAULT_VALIDATION_TIMEOUT;
 
     /** The base URL the {@code /v1/...} paths go under; the provider's public API unless set. */
