@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -21,25 +22,31 @@ public class ProcessingCondition {
     static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(60);
 
     @JsonProperty("object_name")
+    @JsonPropertyDescription("Name of the sentinel object looked up in each object's own folder (out/job-1/a.out -> out/job-1/<object_name>). Required.")
     @NotEmpty(message = "processing_conditions[].object_name is required (the sentinel's name, e.g. manifest.json.out)")
     private String objectName;
 
     @JsonProperty("when")
+    @JsonPropertyDescription("Expression on the sentinel's content that must be true before objects of that folder are read. Required.")
     @NotEmpty(message = "processing_conditions[].when is required (an expression on the sentinel's content)")
     private String when;
 
     @JsonProperty("applicable_prefix")
+    @JsonPropertyDescription("Key prefixes the condition applies to. Default: every object of the bucket entry.")
     private List<String> applicablePrefix;
 
     @JsonProperty("retry_delay")
+    @JsonPropertyDescription("Time between checks of a sentinel that is not yet met, as a duration (1 to 60 minutes). Default PT5M.")
     private Duration retryDelay = Duration.ofMinutes(5);
 
     @JsonProperty("max_retry")
+    @JsonPropertyDescription("Checks before the max-retry handling applies (see process_after_max_retry). 0 to 100, default 10.")
     @Min(value = 0, message = "processing_conditions[].max_retry must be between 0 and 100")
     @Max(value = 100, message = "processing_conditions[].max_retry must be between 0 and 100")
     private int maxRetry = 10;
 
     @JsonProperty("codec")
+    @JsonPropertyDescription("Codec that reads the sentinel; without it the sentinel is read as one JSON object.")
     private PluginModel codec;
 
     /**
@@ -48,6 +55,7 @@ public class ProcessingCondition {
      * read as it is once {@code max_retry} retries have not met the condition.
      */
     @JsonProperty("process_after_max_retry")
+    @JsonPropertyDescription("false: an object is never read before its sentinel is met (a warning every max_retry checks); true: read it as it is after max_retry checks. Default false.")
     private boolean processAfterMaxRetry = false;
 
     public String getObjectName() {

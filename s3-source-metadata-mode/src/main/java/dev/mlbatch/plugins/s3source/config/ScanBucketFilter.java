@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.Collections;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.List;
 /** {@code scan.buckets[].bucket.filter}: which keys of the bucket this entry covers. */
 public class ScanBucketFilter {
     @JsonProperty("include_prefix")
+    @JsonPropertyDescription("Key prefixes to list, one listing each. Default: the whole bucket.")
     private List<String> includePrefix;
 
     @JsonProperty("exclude_suffix")
+    @JsonPropertyDescription("Keys ending with any of these suffixes are skipped. No default.")
     private List<String> excludeSuffix;
 
     public List<String> getIncludePrefix() {

@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.s3source.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotEmpty;
@@ -16,28 +17,35 @@ public class ScanBucketOptions {
     private static final String S3_URI_PREFIX = "s3://";
 
     @JsonProperty("name")
+    @JsonPropertyDescription("Bucket name, 3 to 500 characters; a leading s3:// is removed. Required.")
     @NotEmpty(message = "scan.buckets[].bucket.name is required")
     @Size(min = 3, max = 500, message = "scan.buckets[].bucket.name must be between 3 and 500 characters")
     private String name;
 
     /** Null means: use the source's top-level data_selection. */
     @JsonProperty("data_selection")
+    @JsonPropertyDescription("metadata_only, data_only or data_and_metadata for this bucket. Default: the source's data_selection.")
     private DataSelection dataSelection;
 
     @JsonProperty("filter")
+    @JsonPropertyDescription("Prefixes to list and suffixes to skip in this bucket. Default: every key.")
     @Valid
     private ScanBucketFilter filter;
 
     @JsonProperty("start_time")
+    @JsonPropertyDescription("Only objects modified after this ISO local date-time (JVM time zone). Default: the scan's window.")
     private LocalDateTime startTime;
 
     @JsonProperty("end_time")
+    @JsonPropertyDescription("Only objects modified before this ISO local date-time (JVM time zone). Default: the scan's window.")
     private LocalDateTime endTime;
 
     @JsonProperty("range")
+    @JsonPropertyDescription("ISO duration (e.g. P7D): only objects modified within this long before the source started. Default: the scan's window.")
     private Duration range;
 
     @JsonProperty("processing_conditions")
+    @JsonPropertyDescription("Sentinel checks that must pass before an object is read (e.g. a job's manifest). Default none.")
     @Valid
     private List<ProcessingCondition> processingConditions;
 
