@@ -3,6 +3,7 @@ package dev.mlbatch.plugins.s3enrich.config;
 import dev.mlbatch.plugins.common.s3.CompressionOption;
 import org.opensearch.dataprepper.aws.api.AwsConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -30,67 +31,85 @@ public class S3EnrichProcessorConfig {
     private static final String AWS_ACCOUNT_ID = "^\\d{12}$";
 
     @JsonProperty("bucket")
+    @JsonPropertyDescription("Where the source objects are: bucket name and key prefix. Required.")
     @NotNull(message = "bucket is required: the bucket (and bucket.filter.include_prefix) holding the source objects")
     @Valid
     private S3EnrichBucketOption bucket;
 
     @JsonProperty("aws")
+    @JsonPropertyDescription("AWS settings of the S3 client: region, the role to assume, or a named AWS configuration of the host. Required.")
     @NotNull(message = "aws is required (at least aws: {region: ...})")
     @Valid
     private AwsConfig aws;
 
     @JsonProperty("disable_bucket_ownership_validation")
+    @JsonPropertyDescription("Send no expected bucket owner with the S3 requests. Default false.")
     private boolean disableBucketOwnershipValidation = false;
 
     @JsonProperty("bucket_owners")
+    @JsonPropertyDescription("Map of bucket name to the 12-digit account id expected to own it; overrides default_bucket_owner.")
     private Map<String, @Pattern(regexp = AWS_ACCOUNT_ID,
             message = "bucket_owners values must be 12-digit AWS account ids") String> bucketOwners;
 
     @JsonProperty("default_bucket_owner")
+    @JsonPropertyDescription("12-digit AWS account id expected to own the bucket (sent as expectedBucketOwner). No default.")
     @Pattern(regexp = AWS_ACCOUNT_ID, message = "default_bucket_owner must be a 12-digit AWS account id")
     private String defaultBucketOwner;
 
     @JsonProperty("codec")
+    @JsonPropertyDescription("Input codec that reads the source objects, e.g. ndjson. Required.")
     @NotNull(message = "codec is required: the input codec that reads the source objects, e.g. codec: {ndjson: {}}")
     private PluginModel codec;
 
     @JsonProperty("compression")
+    @JsonPropertyDescription("Compression of the source objects: none, gzip, or automatic (gzip when the key ends in .gz). Default none.")
     private CompressionOption compression = CompressionOption.NONE;
 
     @JsonProperty("s3_object_size_limit")
+    @JsonPropertyDescription("Source objects larger than this byte count are not read; at most 300mb. Default 100mb.")
     private ByteCount s3ObjectSizeLimit = ByteCount.parse(DEFAULT_SIZE_LIMIT);
 
     @JsonProperty("cache_max_count")
+    @JsonPropertyDescription("Source records cached over all objects (whole objects, least recently used evicted first), 0 to 1000000. Default 100000.")
     @Min(value = 0, message = "cache_max_count must be between 0 and 1000000")
     @Max(value = 1_000_000, message = "cache_max_count must be between 0 and 1000000")
     private int cacheMaxCount = DEFAULT_CACHE_MAX_COUNT;
 
     @JsonProperty("cache_ttl")
+    @JsonPropertyDescription("How long a cached source object is used before it is read again, as a duration. Default PT10M.")
     private Duration cacheTtl = DEFAULT_CACHE_TTL;
 
     @JsonProperty("s3_key_path")
+    @JsonPropertyDescription("Event key holding the output object's key. Default: the s3_key event metadata of our s3 source.")
     private String s3KeyPath;
 
     @JsonProperty("s3_object_name_pattern")
+    @JsonPropertyDescription("Regular expression over the output object's file name; group 1 is the source object's name without extension. Default: the name without .out.")
     private String s3ObjectNamePattern;
 
     @JsonProperty("correlation_keys")
+    @JsonPropertyDescription("Exactly one event key whose value names the source record. Required.")
     private List<String> correlationKeys;
 
     @JsonProperty("source_correlation_key")
+    @JsonPropertyDescription("Key of that value in the source records. Default: the correlation key itself.")
     private String sourceCorrelationKey;
 
     @JsonProperty("keys_to_merge")
+    @JsonPropertyDescription("Keys copied from the source record into the event, at the same key. Required (at least one) unless merge_all_keys.")
     private List<String> keysToMerge;
 
     /** Ours: merge every field of the source record but its correlation key, instead of listing keys_to_merge. */
     @JsonProperty("merge_all_keys")
+    @JsonPropertyDescription("Copy every top-level field of the source record except source_correlation_key; not with keys_to_merge. Default false.")
     private boolean mergeAllKeys;
 
     @JsonProperty("enrich_when")
+    @JsonPropertyDescription("Condition on the event; only events for which it is true are enriched. No default (every event).")
     private String enrichWhen;
 
     @JsonProperty("tags_on_failure")
+    @JsonPropertyDescription("Tags added to events that could not be enriched. Default none.")
     private List<String> tagsOnFailure = Collections.emptyList();
 
     public String getBucketName() {
