@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.sink.opensearch;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.constraints.AssertTrue;
 import org.opensearch.dataprepper.aws.api.AwsConfig;
 import software.amazon.awssdk.regions.Region;
@@ -14,6 +15,7 @@ public class OpenSearchAwsConfig extends AwsConfig {
     static final Region DEFAULT_REGION = Region.US_EAST_1;
 
     @JsonProperty("serverless")
+    @JsonPropertyDescription("Sign for service aoss (OpenSearch Serverless) instead of es; index_type then defaults to management_disabled. Default false.")
     private boolean serverless = false;
 
     public boolean isServerless() {
