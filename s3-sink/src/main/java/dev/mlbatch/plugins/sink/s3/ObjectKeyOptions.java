@@ -1,6 +1,7 @@
 package dev.mlbatch.plugins.sink.s3;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import jakarta.validation.constraints.AssertTrue;
 
 /**
@@ -9,9 +10,11 @@ import jakarta.validation.constraints.AssertTrue;
  */
 public class ObjectKeyOptions {
     @JsonProperty("path_prefix")
+    @JsonPropertyDescription("Key prefix, may contain %{...} date patterns (UTC); no leading /. Default empty.")
     private String pathPrefix = "";
 
     @JsonProperty("name_from_source")
+    @JsonPropertyDescription("Name each object after the s3 source object its events came from (bucket, key, ETag, first record's ordinal), so re-runs write the same keys. Not with %{...} in path_prefix. Default false.")
     private boolean nameFromSource = false;
 
     public String getPathPrefix() {
