@@ -6,9 +6,16 @@ import dev.mlbatch.demo.FlowSummary;
 import dev.mlbatch.demo.HeldOutQuestions;
 import dev.mlbatch.demo.ProjectLayout;
 import dev.mlbatch.demo.Provider;
+import dev.mlbatch.demo.ProviderConverter;
+import dev.mlbatch.runtime.cli.CommandLineParse;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.StackHome;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -33,13 +41,39 @@ import java.util.stream.Stream;
 public final class CompatMain {
 
     static final int EXIT_INCOMPLETE = 1;
-    static final int EXIT_USAGE = 64;
-    private static final String USAGE = "usage: mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]\n"
-            + "       mlbatch compat DATA_PREPPER_HOME --versus-upstream";
+    static final int EXIT_USAGE = CommandLineParse.EXIT_USAGE;
     /** The stack env keys a stage JVM gets: credentials, region and the S3 endpoint (the AWS SDK reads these). */
     private static final List<String> STAGE_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
             "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3");
     static final String HEAP = System.getenv().getOrDefault("MLBATCH_STAGE_HEAP", "768m");
+
+    /** The command line of {@code mlbatch compat}. */
+    @Command(name = "mlbatch compat", separator = " ", synopsisHeading = "usage: ",
+            customSynopsis = {"mlbatch compat DATA_PREPPER_HOME [--provider sagemaker|bedrock] [--records N]%n",
+                    "       mlbatch compat DATA_PREPPER_HOME --versus-upstream%n"},
+            description = {"The demo's three stages, each inside a real Data Prepper: a copy of DATA_PREPPER_HOME with our "
+                    + "plugins deployed, the local pipelines rendered for it; --versus-upstream compares our plugins with "
+                    + "upstream's ml_inference in that Data Prepper.",
+                    "Exit codes: 0 every record indexed with its vector, 1 not, 64 a usage error (also a Data Prepper too old "
+                            + "or not there)."})
+    static final class Arguments {
+        @Mixin
+        CommandLineParse.Help help;
+
+        @Parameters(arity = "0..1", paramLabel = "DATA_PREPPER_HOME", hideParamSyntax = true,
+                description = "an unpacked Data Prepper 2.16 or later (left as it is: the run uses a copy)")
+        Path source;
+
+        @Option(names = "--provider", paramLabel = "NAME", converter = ProviderConverter.class,
+                description = "sagemaker or bedrock (default: sagemaker)")
+        Provider provider = Provider.SAGEMAKER;
+
+        @Option(names = "--records", paramLabel = "N", description = "corpus records to load (default: 1000)")
+        int records = 1000;
+
+        @Option(names = "--versus-upstream", description = "compare with upstream's ml_inference instead")
+        boolean versusUpstream;
+    }
 
     private CompatMain() {
     }
@@ -49,29 +83,26 @@ public final class CompatMain {
     }
 
     static int run(final String[] args, final PrintStream out) throws Exception {
-        Path source = null;
-        int records = 1000;
-        Provider provider = Provider.SAGEMAKER;
-        boolean versusUpstream = false;
+        return run(args, out, System.err);
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err) throws Exception {
+        final Arguments arguments = new Arguments();
+        final CommandLine commandLine = CommandLineParse.of(arguments);
+        final OptionalInt parsed = CommandLineParse.parse(commandLine, args, out, err);
+        if (parsed.isPresent()) {
+            return parsed.getAsInt();
+        }
+        final Path source = arguments.source == null ? null : arguments.source.toAbsolutePath().normalize();
+        final int records = arguments.records;
+        final Provider provider = arguments.provider;
+        final boolean versusUpstream = arguments.versusUpstream;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--versus-upstream" -> versusUpstream = true;
-                    case "--records" -> records = Integer.parseInt(value(args, ++i, "--records"));
-                    case "--provider" -> provider = Provider.parse(value(args, ++i, "--provider"));
-                    default -> {
-                        if (args[i].startsWith("-") || source != null) {
-                            throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-                        }
-                        source = Path.of(args[i]).toAbsolutePath().normalize();
-                    }
-                }
-            }
             if (source == null) {
                 throw new IllegalArgumentException("DATA_PREPPER_HOME is missing");
             }
             if (records < 1) {
-                throw new IllegalArgumentException("--records must be at least 1");
+                throw new IllegalArgumentException("--records must be at least 1, not " + records);
             }
             final String problem = provider.recordCountProblem(records);
             if (problem != null) {
@@ -80,9 +111,7 @@ public final class CompatMain {
             // Refuse early (before the stack and the copy) what deploy would refuse.
             DataPrepperHome.inspect(source).requireApi();
         } catch (final IllegalArgumentException e) {
-            System.err.println("mlbatch compat: " + e.getMessage());
-            System.err.println(USAGE);
-            return EXIT_USAGE;
+            return CommandLineParse.usageError(commandLine, e.getMessage(), err);
         }
         if (versusUpstream) {
             out.println("starting or reusing the local stack");
@@ -163,13 +192,6 @@ public final class CompatMain {
             }
         }
         return env;
-    }
-
-    private static String value(final String[] args, final int i, final String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 
     static void copyTree(final Path from, final Path to) throws IOException {

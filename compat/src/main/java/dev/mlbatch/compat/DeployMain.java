@@ -1,16 +1,43 @@
 package dev.mlbatch.compat;
 
 import dev.mlbatch.demo.ProjectLayout;
+import dev.mlbatch.runtime.cli.CommandLineParse;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /** {@code mlbatch deploy DATA_PREPPER_HOME [--dry-run] [--undo]}. */
 public final class DeployMain {
 
     static final int EXIT_REFUSED = 1;
-    static final int EXIT_USAGE = 64;
-    private static final String USAGE = "usage: mlbatch deploy DATA_PREPPER_HOME [--dry-run] [--undo]";
+    static final int EXIT_USAGE = CommandLineParse.EXIT_USAGE;
+
+    /** The command line of {@code mlbatch deploy}. */
+    @Command(name = "mlbatch deploy", separator = " ", synopsisHeading = "usage: ",
+            customSynopsis = "mlbatch deploy DATA_PREPPER_HOME [--dry-run] [--undo]%n",
+            description = {"Puts our plugin jars, with the runtime dependencies its lib/ lacks, into a real Data Prepper's folder "
+                    + "and records what it changed, so that --undo takes it back exactly.",
+                    "Exit codes: 0 done, 1 refused (the reason named), 64 a usage error."})
+    static final class Arguments {
+        @Mixin
+        CommandLineParse.Help help;
+
+        @Parameters(arity = "0..1", paramLabel = "DATA_PREPPER_HOME", hideParamSyntax = true,
+                description = "an unpacked Data Prepper 2.16 or later")
+        Path home;
+
+        @Option(names = "--dry-run", description = "print what would change, change nothing")
+        boolean dryRun;
+
+        @Option(names = "--undo", description = "undo an earlier deploy")
+        boolean undo;
+    }
 
     private DeployMain() {
     }
@@ -20,27 +47,18 @@ public final class DeployMain {
     }
 
     static int run(final String[] args, final PrintStream out, final PrintStream err) {
-        Path home = null;
-        boolean dryRun = false;
-        boolean undo = false;
-        for (final String arg : args) {
-            switch (arg) {
-                case "--dry-run" -> dryRun = true;
-                case "--undo" -> undo = true;
-                default -> {
-                    if (arg.startsWith("-") || home != null) {
-                        err.println("mlbatch deploy: unexpected argument '" + arg + "'");
-                        err.println(USAGE);
-                        return EXIT_USAGE;
-                    }
-                    home = Path.of(arg).toAbsolutePath().normalize();
-                }
-            }
+        final Arguments arguments = new Arguments();
+        final CommandLine commandLine = CommandLineParse.of(arguments);
+        final OptionalInt parsed = CommandLineParse.parse(commandLine, args, out, err);
+        if (parsed.isPresent()) {
+            return parsed.getAsInt();
         }
-        if (home == null) {
-            err.println(USAGE);
-            return EXIT_USAGE;
+        if (arguments.home == null) {
+            return CommandLineParse.usageError(commandLine, "DATA_PREPPER_HOME is missing", err);
         }
+        final Path home = arguments.home.toAbsolutePath().normalize();
+        final boolean dryRun = arguments.dryRun;
+        final boolean undo = arguments.undo;
         final Deployment deployment = new Deployment(bundle(), out);
         try {
             if (undo) {
