@@ -17,8 +17,10 @@ import java.util.Properties;
 /**
  * Benchmark helper run in its own JVM (on the local stack's services class path, which s3proxy needs), so the
  * benchmark's heap holds only the pipeline: s3proxy either in memory
- * ({@code transient <bucket> <objects>}, filled in process, which is far faster than that many PUTs) or on the
- * filesystem backend over a folder ({@code filesystem <folder>}, one sub-folder per bucket). Prints
+ * ({@code transient <bucket> <objects>}, filled in process, which is far faster than that many PUTs), with one
+ * {@link SyntheticBucket} of any size ({@code synthetic <bucket> <objects>}: no memory per object, and a page costs
+ * the same however big the bucket), or on the filesystem backend over a folder ({@code filesystem <folder>}, one
+ * sub-folder per bucket). Prints
  * {@code PORT <n>} when ready; exits when its stdin closes.
  */
 public final class LocalS3ServerMain {
@@ -49,6 +51,9 @@ public final class LocalS3ServerMain {
             if (args.length > 3) {
                 virtualHost = args[3];
             }
+        } else if ("synthetic".equals(args[0])) {
+            store = new SyntheticBlobStore(BlobStores.create("transient", new Properties()),
+                    new SyntheticBucket(args[1], Integer.parseInt(args[2])));
         } else {
             final Properties properties = new Properties();
             properties.setProperty("jclouds.filesystem.basedir", args[1]);

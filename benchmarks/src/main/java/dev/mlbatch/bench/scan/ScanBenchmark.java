@@ -22,20 +22,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mlbatch bench scan}: in one run against local s3proxy servers (own JVMs: in memory for the many small
- * objects, filesystem backend for the big one),
+ * {@code ./mlbatch bench scan}: in one run against local s3proxy servers in their own JVMs (a {@link SyntheticBucket}
+ * of {@code --objects} small objects, default 100,000; the filesystem backend for the big object),
  * <ol>
- *   <li>a {@code bigMb} MB (default 1024) ndjson object read in {@code data_only} mode, sampling the heap,</li>
- *   <li>a bare ListObjectsV2 pagination of a bucket of {@code objects} objects (default 100,000),</li>
+ *   <li>a {@code --big-mb} MB (default 1024; 0 skips it) ndjson object read in {@code data_only} mode, sampling the heap,</li>
+ *   <li>a bare ListObjectsV2 pagination of the bucket,</li>
  *   <li>the same bucket scanned in {@code metadata_only} mode through the local runtime (s3 source →
- *       {@code benchmark_counter} sink), with acknowledgements off and on (the published example turns them on).</li>
+ *       {@code benchmark_counter} sink), acknowledgements on (the published example), off, and with one worker,
+ *       sampling the heap and measuring what stays after a GC,</li>
+ *   <li>a second bare pagination (the faster one is used).</li>
  * </ol>
- * Run it with {@code -Xmx256m}. Arguments: {@code [objects] [bigMb] [sourceWorkers]}. Last line:
- * {@code scan: <ratio> of bare listing (target >= 0.9)}, ratio = acknowledged metadata_only events/s over listed objects/s.
+ * Run it with {@code -Xmx256m}. Options in {@link ScanBenchmarkOptions}. Last line: {@code scan: <ratio> of bare
+ * listing (...)}, ratio = acknowledged metadata_only events/s over listed objects/s.
  */
 public final class ScanBenchmark {
     private static final String ACCESS_KEY = LocalS3ServerMain.ACCESS_KEY;
@@ -47,44 +48,68 @@ public final class ScanBenchmark {
     }
 
     public static void main(final String[] args) throws Exception {
-        final int objects = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        final int bigMb = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
-        final int workers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        final ScanBenchmarkOptions options;
+        try {
+            options = ScanBenchmarkOptions.parse(args);
+        } catch (final IllegalArgumentException e) {
+            System.err.println("bench scan: " + e.getMessage());
+            System.err.println(ScanBenchmarkOptions.USAGE);
+            System.exit(64);
+            return;
+        }
+        final int objects = options.objects();
+        final int workers = options.sourceWorkers();
         final Path work = Files.createTempDirectory("scan-bench");
         LocalS3Server scanServer = null;
         LocalS3Server bigServer = null;
         try {
-            System.out.printf(Locale.ROOT, "preparing %,d objects and a %,d MB ndjson object%n", objects, bigMb);
-            final Path data = work.resolve("s3");
-            final long[] big = writeBigNdjson(data.resolve(BIG_BUCKET).resolve("big.ndjson"), bigMb * 1024L * 1024L);
-            scanServer = LocalS3Server.start("-Xmx2g", "transient", SCAN_BUCKET, String.valueOf(objects));
-            bigServer = LocalS3Server.start("-Xmx512m", "filesystem", data.toString());
+            System.out.printf(Locale.ROOT, "preparing %,d objects%s%n", objects,
+                    options.bigObject() ? String.format(Locale.ROOT, " and a %,d MB ndjson object", options.bigMb()) : " (no big object: --big-mb 0)");
+            // The small objects are a synthetic bucket: no memory per object and a page costs the same at any size,
+            // so the listing measures s3proxy's per-page cost, not its sorting of the whole bucket.
+            scanServer = LocalS3Server.start("-Xmx512m", "synthetic", SCAN_BUCKET, String.valueOf(objects));
             final String endpoint = "http://127.0.0.1:" + scanServer.port();
-            final String bigEndpoint = "http://127.0.0.1:" + bigServer.port();
             System.setProperty("aws.accessKeyId", ACCESS_KEY);
             System.setProperty("aws.secretAccessKey", SECRET_KEY);
             System.setProperty("aws.region", "us-east-1");
 
-            // The big object runs first: it is the only phase that loads a codec, and the runtime's plugin classes
-            // are best loaded by the first runtime of the JVM (see s3-source-metadata-mode/README.md, "Benchmark").
-            System.setProperty("aws.endpointUrlS3", bigEndpoint);
-            final String heapLine = bigObjectHeap(work, big[0], big[1]);
+            String heapLine = null;
+            if (options.bigObject()) {
+                final Path data = work.resolve("s3");
+                final long[] big = writeBigNdjson(data.resolve(BIG_BUCKET).resolve("big.ndjson"), options.bigMb() * 1024L * 1024L);
+                bigServer = LocalS3Server.start("-Xmx512m", "filesystem", data.toString());
+                // The big object runs first: it is the only phase that loads a codec, and the runtime's plugin classes
+                // are best loaded by the first runtime of the JVM (see s3-source-metadata-mode/README.md, "Benchmark").
+                System.setProperty("aws.endpointUrlS3", "http://127.0.0.1:" + bigServer.port());
+                heapLine = bigObjectHeap(work, big[0], big[1]);
+                bigServer.close();
+                bigServer = null;
+            }
             System.setProperty("aws.endpointUrlS3", endpoint);
             final double bareBefore = bareListingRate(endpoint, objects);
-            final double withoutAcks = pipelineRate(work, objects, workers, false);
-            final double withAcks = pipelineRate(work, objects, workers, true);
-            final double oneWorkerWithAcks = workers == 1 ? withAcks : pipelineRate(work, objects, 1, true);
-            // s3proxy's own speed drifts (JIT, memory); the faster of two bare passes keeps the ratio conservative.
+            scanServer.resetCounts();
+            final ScanRun withAcks = pipelineRate(work, objects, workers, true);
+            final LocalS3Server.RequestCounts counts = scanServer.counts();
+            final ScanRun withoutAcks = pipelineRate(work, objects, workers, false);
+            final ScanRun oneWorkerWithAcks = workers == 1 ? withAcks : pipelineRate(work, objects, 1, true);
+            // The server's own speed drifts (JIT, memory); the faster of two bare passes keeps the ratio conservative.
             final double bare = Math.max(bareBefore, bareListingRate(endpoint, objects));
             System.out.printf(Locale.ROOT, "bare ListObjectsV2 pagination: %,.0f objects/s (faster of two passes)%n", bare);
-            System.out.printf(Locale.ROOT, "metadata_only through the runtime, %d source workers, acknowledgments off: %,.0f events/s (%.2f of bare)%n",
-                    workers, withoutAcks, withoutAcks / bare);
-            System.out.printf(Locale.ROOT, "metadata_only through the runtime, %d source workers, acknowledgments on:  %,.0f events/s (%.2f of bare)%n",
-                    workers, withAcks, withAcks / bare);
-            System.out.printf(Locale.ROOT, "metadata_only through the runtime, 1 source worker, acknowledgments on:   %,.0f events/s (%.2f of bare)%n",
-                    oneWorkerWithAcks, oneWorkerWithAcks / bare);
-            System.out.println(heapLine);
-            System.out.printf(Locale.ROOT, "scan: %.2f of bare listing (target >= 0.9)%n", withAcks / bare);
+            System.out.printf(Locale.ROOT, "metadata_only through the runtime, %d source workers, acknowledgments on:  %s%n",
+                    workers, withAcks.describe(bare));
+            System.out.printf(Locale.ROOT, "  S3 requests of that scan: %,d ListObjectsV2, %,d HeadObject, %,d GetObject (%.4f requests per object)%n",
+                    counts.listObjects(), counts.headObject(), counts.getObject(),
+                    (counts.listObjects() + counts.headObject() + counts.getObject()) / (double) objects);
+            System.out.printf(Locale.ROOT, "metadata_only through the runtime, %d source workers, acknowledgments off: %s%n",
+                    workers, withoutAcks.describe(bare));
+            System.out.printf(Locale.ROOT, "metadata_only through the runtime, 1 source worker, acknowledgments on:   %s%n",
+                    oneWorkerWithAcks.describe(bare));
+            if (heapLine != null) {
+                System.out.println(heapLine);
+            }
+            System.out.printf(Locale.ROOT, "scan: %.2f of bare listing (%,d objects, %d source workers, acknowledgments on; "
+                            + "heap after the scan %,d MB of %,d MB; target >= 0.9)%n",
+                    withAcks.eventsPerSecond() / bare, objects, workers, withAcks.heapAfterMb(), Runtime.getRuntime().maxMemory() >> 20);
         } finally {
             if (scanServer != null) {
                 scanServer.close();
@@ -156,9 +181,23 @@ public final class ScanBenchmark {
         return DataPrepperRuntime.builder().pipelines(pipelines).envFile(null).serverPort(0).build();
     }
 
-    private static double pipelineRate(final Path work, final int objects, final int workers, final boolean acknowledgments)
+    /** One scan through the runtime: its rate, the most heap seen in use, and the heap still used after it (GC'd). */
+    record ScanRun(long events, double seconds, long maxHeapMb, long heapAfterMb) {
+        double eventsPerSecond() {
+            return events / seconds;
+        }
+
+        String describe(final double bare) {
+            return String.format(Locale.ROOT, "%,.0f events/s (%.2f of bare); heap max used %,d MB, %,d MB after the scan",
+                    eventsPerSecond(), eventsPerSecond() / bare, maxHeapMb, heapAfterMb);
+        }
+    }
+
+    private static ScanRun pipelineRate(final Path work, final int objects, final int workers, final boolean acknowledgments)
             throws Exception {
         BenchmarkCounterSink.reset();
+        System.gc();
+        final HeapSampler heap = HeapSampler.start();
         try (DataPrepperRuntime runtime = runtime(work, "scan-bench-" + (acknowledgments ? "acks" : "noacks"), String.join("\n",
                 "acknowledgments: " + acknowledgments,
                 "workers: " + workers,
@@ -169,16 +208,22 @@ public final class ScanBenchmark {
                 "    - bucket: {name: " + SCAN_BUCKET + ", data_selection: metadata_only}"))) {
             runtime.start();
             final long start = System.nanoTime();
-            waitForEvents(objects, Duration.ofMinutes(10));
+            waitForEvents(objects, Duration.ofMinutes(30));
             final double seconds = (BenchmarkCounterSink.lastEventNanos() - start) / 1e9;
             final boolean finished = runtime.awaitFinished(Duration.ofMinutes(2));
+            heap.stop();
+            // What the runtime still holds with every object's partition settled, before it is shut down.
+            System.gc();
+            final long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
             runtime.shutdown();
-            System.out.printf(Locale.ROOT, "  runtime metadata_only (acknowledgments %s): %,d events in %.2f s, finished=%s%n",
-                    acknowledgments ? "on" : "off", BenchmarkCounterSink.events(), seconds, finished);
+            System.out.printf(Locale.ROOT, "  runtime metadata_only (%d workers, acknowledgments %s): %,d events in %.2f s, finished=%s%n",
+                    workers, acknowledgments ? "on" : "off", BenchmarkCounterSink.events(), seconds, finished);
             if (BenchmarkCounterSink.events() != objects) {
                 throw new IllegalStateException("expected " + objects + " events, got " + BenchmarkCounterSink.events());
             }
-            return objects / seconds;
+            return new ScanRun(objects, seconds, heap.maxUsedMb(), after);
+        } finally {
+            heap.stop();
         }
     }
 
@@ -198,19 +243,7 @@ public final class ScanBenchmark {
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         final long baseline = memory.getHeapMemoryUsage().getUsed();
-        final AtomicLong maxUsed = new AtomicLong();
-        final Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                maxUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(50);
-                } catch (final InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        final HeapSampler sampler = HeapSampler.start();
         final long start = System.nanoTime();
         final boolean finished;
         try (DataPrepperRuntime runtime = runtime(work, "big-object-bench", String.join("\n",
@@ -226,7 +259,7 @@ public final class ScanBenchmark {
             runtime.shutdown();
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
-        sampler.interrupt();
+        sampler.stop();
         final long events = BenchmarkCounterSink.events();
         System.out.printf(Locale.ROOT, "big object: %,d MB ndjson, %,d events in %.1f s (%,.0f events/s, %.1f MB/s), finished=%s%n",
                 bigBytes >> 20, events, seconds, events / seconds, (bigBytes / 1048576.0) / seconds, finished);
@@ -235,7 +268,7 @@ public final class ScanBenchmark {
                     + " events, finished=" + finished);
         }
         return String.format(Locale.ROOT, "heap while reading a %,d MB ndjson object: max used %,d MB (baseline %,d MB) of max heap %,d MB%s",
-                bigBytes >> 20, maxUsed.get() >> 20, baseline >> 20, Runtime.getRuntime().maxMemory() >> 20,
+                bigBytes >> 20, sampler.maxUsedMb(), baseline >> 20, Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().maxMemory() > 300L * 1024 * 1024 ? "  (run with -Xmx256m for the target)" : "");
     }
 }
