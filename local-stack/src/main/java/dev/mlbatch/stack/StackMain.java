@@ -79,9 +79,11 @@ public final class StackMain {
         return cl.execute(args);
     }
 
-    /** "usage: mlbatch ...", as the other mlbatch commands print it. */
+    /** "usage: mlbatch ...", as the other mlbatch commands print it; -V prints a version rather than nothing. */
     private static void lowercaseUsageHeading(CommandLine cl) {
         cl.getCommandSpec().usageMessage().synopsisHeading("usage: ");
+        String version = StackMain.class.getPackage().getImplementationVersion();
+        cl.getCommandSpec().version("mlbatch " + (version != null ? version : "(version not recorded in the jar)"));
         cl.getSubcommands().values().forEach(StackMain::lowercaseUsageHeading);
     }
 

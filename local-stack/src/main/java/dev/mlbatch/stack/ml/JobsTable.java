@@ -163,7 +163,12 @@ public final class JobsTable implements AutoCloseable {
             return "n/a";
         }
         double d = cost.amount();
-        return d == 0 ? "$0" : d < 0.0001 ? "<$0.0001" : String.format(Locale.ROOT, d < 1 ? "$%.4f" : "$%.2f", d);
+        if (d == 0) {
+            return "$0";
+        }
+        // Cents for a dollar and more; below that two significant digits, so a small local job is not shown as 0.
+        return d >= 1 ? String.format(Locale.ROOT, "$%.2f", d)
+                : "$" + new java.math.BigDecimal(d).round(new java.math.MathContext(2)).toPlainString();
     }
 
     private String modelName(String modelId) {

@@ -117,6 +117,8 @@ class JobProgressTest {
         JobCost cost = JobCost.estimate(job, p, prices, OptionalLong.of(250_000), SUBMIT);
         assertEquals(0.005, cost.amount(), 1e-12);
         assertEquals("$0.0050", JobsTable.dollars(cost));
+        assertEquals("$0.000012", JobsTable.dollars(new JobCost(0.0000123, null)));
+        assertEquals("$12.35", JobsTable.dollars(new JobCost(12.345, null)));
         JsonNode openAi = json("{'object':'batch','request_counts':{'total':1.0,'completed':1.0,'failed':0.0}}");
         assertFalse(JobCost.estimate(openAi, JobProgress.of(openAi), prices, OptionalLong.of(5), SUBMIT).known());
     }
