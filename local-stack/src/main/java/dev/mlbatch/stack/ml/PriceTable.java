@@ -72,7 +72,10 @@ public final class PriceTable {
             throw new Invalid(file + ": price file not found");
         }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(reader, file.toString(), new HashMap<>(base.prices), base.asOf);
+            // The file's own date only: the shipped examples' date would pass for the user's prices.
+            PriceTable own = parse(reader, file.toString(), new HashMap<>(base.prices), null);
+            return new PriceTable(own.prices, own.asOf, file + " over the shipped examples"
+                    + base.asOf().map(d -> " of " + d).orElse(""));
         } catch (IOException e) {
             throw new Invalid(file + ": cannot read the price file: " + e.getMessage());
         }

@@ -34,7 +34,9 @@ class PriceTableTest {
         assertEquals(PriceTable.defaults().per1kInputTokens("bedrock", "amazon.titan-embed-text-v2:0"),
                 table.per1kInputTokens("bedrock", "amazon.titan-embed-text-v2:0"));
         assertEquals("2027-01-01", table.asOf().orElseThrow());
-        assertEquals(file.toString(), table.source());
+        assertTrue(table.source().startsWith(file + " over the shipped examples"), table.source());
+        Files.writeString(file, "{\"sagemaker\": {\"per_instance_hour\": {\"ml.m5.xlarge\": 1.5}}}");
+        assertTrue(PriceTable.load(file).asOf().isEmpty(), "a file without as_of has no date of its own");
     }
 
     @Test
