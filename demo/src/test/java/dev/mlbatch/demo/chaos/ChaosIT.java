@@ -28,6 +28,47 @@ class ChaosIT {
     private static final Pattern LAST_LINE = Pattern.compile(
             "chaos: (\\d+) runs, (\\d+) kills, (\\d+) duplicate jobs, (\\d+) lost, (\\d+) duplicated docs, (\\d+) docs without their own vector");
 
+    /**
+     * A copy of the class path for the child JVM, which runs for minutes: a rebuild of a module's classes or an
+     * install of its jar meanwhile (several builds share one checkout and one local Maven repository) would take
+     * classes from under it.
+     */
+    private static String snapshot(final String classpath, final Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            try (var paths = Files.walk(folder)) {
+                for (final Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(folder);
+        final List<String> copies = new java.util.ArrayList<>();
+        int n = 0;
+        for (final String entry : classpath.split(java.io.File.pathSeparator)) {
+            final Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            final Path copy = folder.resolve(String.format("%03d-%s", n++, source.getFileName()));
+            if (Files.isDirectory(source)) {
+                try (var paths = Files.walk(source)) {
+                    for (final Path p : paths.toList()) {
+                        final Path to = copy.resolve(source.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(p, to);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(source, copy);
+            }
+            copies.add(copy.toString());
+        }
+        return String.join(java.io.File.pathSeparator, copies);
+    }
+
     @Test
     void killsAtRandomPointsCostNoJobNoRecordNoDocumentNoVector() throws Exception {
         final Path target = Path.of("target").toAbsolutePath();
@@ -40,7 +81,7 @@ class ChaosIT {
         }
         final Path output = target.resolve("chaos-it.log");
         final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", JvmClasspath.current(), ChaosBenchmark.class.getName(), "--runs", "2", "--records", "600", "--seed", "15")
+                "-cp", snapshot(JvmClasspath.current(), target.resolve("chaos-it-classpath")), ChaosBenchmark.class.getName(), "--runs", "2", "--records", "600", "--seed", "15")
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("MLBATCH_HOME", home.root().toString());
         final Process bench = builder.start();
