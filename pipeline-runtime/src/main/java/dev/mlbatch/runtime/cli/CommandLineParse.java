@@ -34,6 +34,8 @@ public final class CommandLineParse {
     public static CommandLine of(final Object command) {
         final CommandLine commandLine = new CommandLine(command);
         commandLine.setUsageHelpWidth(100);
+        // A query text or a value may start with '@': it is not a file of arguments.
+        commandLine.setExpandAtFiles(false);
         // Should a caller use execute(), a usage error still prints as below and exits 64.
         commandLine.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), e.getMessage(), System.err));
         return commandLine;
