@@ -84,12 +84,15 @@ class ChaosIT {
                 "-cp", snapshot(JvmClasspath.current(), target.resolve("chaos-it-classpath")), ChaosBenchmark.class.getName(), "--runs", "2", "--records", "600", "--seed", "15")
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("MLBATCH_HOME", home.root().toString());
+        // Loaded now, for the finally below: an install of local-stack meanwhile in the shared local repository
+        // replaced the jar under this JVM once, and the stop failed with NoClassDefFoundError.
+        final StackLauncher launcher = new StackLauncher(home);
+        assertEquals(List.of(), launcher.livePids(), "processes of an earlier chaos stack still running");
         final Process bench = builder.start();
         try {
             assertTrue(bench.waitFor(15, TimeUnit.MINUTES), "bench chaos did not end within 15 minutes; see " + output);
         } finally {
             bench.destroyForcibly().waitFor();
-            final StackLauncher launcher = new StackLauncher(home);
             launcher.down(System.out);
             assertEquals(List.of(), launcher.livePids(), "processes of the chaos stack left running");
         }
