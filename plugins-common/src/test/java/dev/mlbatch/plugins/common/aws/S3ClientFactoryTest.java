@@ -1,10 +1,8 @@
 package dev.mlbatch.plugins.common.aws;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,31 +31,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared S3 client against a real S3 server (s3proxy in process, SigV4 with one key pair). */
 class S3ClientFactoryTest {
-    private static final String ACCESS_KEY = "common-access-key";
-    private static final String SECRET_KEY = "common-secret-key";
+    private static final String ACCESS_KEY = LocalS3.ACCESS_KEY;
+    private static final String SECRET_KEY = LocalS3.SECRET_KEY;
     private static final String ROLE = "arn:aws:iam::123456789012:role/Writer";
-    private static S3Proxy proxy;
+    private static LocalS3 s3;
     private static String endpoint;
 
     @BeforeAll
     static void startS3() throws Exception {
-        proxy = S3Proxy.builder().blobStore(BlobStores.create("transient", new Properties()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        final long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(20);
-        }
-        endpoint = "http://127.0.0.1:" + proxy.getPort();
+        s3 = new LocalS3();
+        endpoint = s3.endpoint();
     }
 
     @AfterAll
     static void stopS3() throws Exception {
-        proxy.stop();
+        s3.close();
     }
 
     private static AwsConfig aws(final Map<String, Object> yaml) {
