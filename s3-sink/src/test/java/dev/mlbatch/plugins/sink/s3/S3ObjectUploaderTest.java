@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.sink.s3;
 
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class S3ObjectUploaderTest {
     @BeforeAll
     static void start() throws Exception {
         s3 = new LocalS3();
-        s3.client.createBucket(b -> b.bucket("uploads"));
+        s3.client().createBucket(b -> b.bucket("uploads"));
     }
 
     @AfterAll
@@ -35,7 +36,7 @@ class S3ObjectUploaderTest {
     }
 
     private S3ObjectUploader uploader(final String bucket) {
-        return new S3ObjectUploader(s3.client, bucket, 2, BackoffStrategy.exponentialDelayWithoutJitter(
+        return new S3ObjectUploader(s3.client(), bucket, 2, BackoffStrategy.exponentialDelayWithoutJitter(
                 Duration.ofMillis(10), Duration.ofMillis(100)), 6L * 1024 * 1024, 5 * 1024 * 1024, sleeps::add);
     }
 
@@ -44,15 +45,15 @@ class S3ObjectUploaderTest {
         final byte[] content = new byte[12 * 1024 * 1024 + 123];
         new Random(7).nextBytes(content);
         uploader("uploads").upload("big/object.ndjson", content, "application/x-ndjson");
-        assertArrayEquals(content, s3.client.getObjectAsBytes(b -> b.bucket("uploads").key("big/object.ndjson")).asByteArray());
-        assertTrue(s3.client.listMultipartUploads(b -> b.bucket("uploads")).uploads().isEmpty(), "no upload left open");
+        assertArrayEquals(content, s3.client().getObjectAsBytes(b -> b.bucket("uploads").key("big/object.ndjson")).asByteArray());
+        assertTrue(s3.client().listMultipartUploads(b -> b.bucket("uploads")).uploads().isEmpty(), "no upload left open");
     }
 
     @Test
     void smallObjectIsOnePut() {
         uploader("uploads").upload("small.ndjson", "{\"a\":1}\n".getBytes(), "application/x-ndjson");
         assertEquals("application/x-ndjson",
-                s3.client.headObject(b -> b.bucket("uploads").key("small.ndjson")).contentType());
+                s3.client().headObject(b -> b.bucket("uploads").key("small.ndjson")).contentType());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.sink.s3;
 
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
@@ -66,7 +67,7 @@ class S3SinkTest {
     @BeforeEach
     void createBucket() {
         bucket = "bucket-" + System.nanoTime();
-        s3.client.createBucket(b -> b.bucket(bucket));
+        s3.client().createBucket(b -> b.bucket(bucket));
     }
 
     @AfterEach
@@ -129,7 +130,7 @@ class S3SinkTest {
             event.getEventHandle().onRelease((handle, result) -> {
                 // What a reader sees at the moment the event is acknowledged.
                 if (checkVisibility) {
-                    objectsVisibleAtRelease.put(event, s3.client.listObjectsV2(b -> b.bucket(bucket)).contents().size());
+                    objectsVisibleAtRelease.put(event, s3.client().listObjectsV2(b -> b.bucket(bucket)).contents().size());
                 }
                 acks.put(event, result);
                 released.countDown();
@@ -140,11 +141,11 @@ class S3SinkTest {
     }
 
     private List<S3Object> objects() {
-        return s3.client.listObjectsV2(b -> b.bucket(bucket)).contents();
+        return s3.client().listObjectsV2(b -> b.bucket(bucket)).contents();
     }
 
     private byte[] read(final String key) {
-        return s3.client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        return s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
     }
 
     private List<JsonNode> ndjsonLines(final String key) throws Exception {
