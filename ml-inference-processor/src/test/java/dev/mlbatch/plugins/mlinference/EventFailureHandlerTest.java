@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.batch.InputObject;
 import dev.mlbatch.plugins.mlinference.dlq.DeadLetterWriter;
 import dev.mlbatch.plugins.mlinference.dlq.S3DlqOptions;
-import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
 import dev.mlbatch.plugins.mlinference.support.CoordinatorHarness;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeHostedBatchApis;
-import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

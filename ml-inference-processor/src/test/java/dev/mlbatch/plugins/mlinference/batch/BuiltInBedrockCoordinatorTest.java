@@ -12,7 +12,7 @@ import dev.mlbatch.plugins.mlinference.dlq.DeadLetterFile;
 import dev.mlbatch.plugins.mlinference.support.ConfigBinder;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeBedrock;
-import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import software.amazon.awssdk.core.sync.RequestBody;
 import dev.mlbatch.testing.aws.StaticCredentialsSupplier;
 import io.micrometer.core.instrument.Metrics;

@@ -7,7 +7,7 @@ import dev.mlbatch.plugins.mlinference.config.ServiceName;
 import dev.mlbatch.plugins.mlinference.support.CoordinatorHarness;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeHostedBatchApis;
-import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

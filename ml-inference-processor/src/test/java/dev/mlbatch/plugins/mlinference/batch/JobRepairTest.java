@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.support.CoordinatorHarness;
 import dev.mlbatch.plugins.mlinference.support.Events;
 import dev.mlbatch.plugins.mlinference.support.FakeMlCommons;
-import dev.mlbatch.plugins.mlinference.support.LocalS3;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package dev.mlbatch.plugins.mlinference.support;
 
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.plugins.mlinference.EventFailureHandler;
 import dev.mlbatch.plugins.mlinference.MLProcessorMetrics;
