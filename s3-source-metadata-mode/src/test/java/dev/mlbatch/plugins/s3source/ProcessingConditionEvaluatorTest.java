@@ -3,7 +3,7 @@ package dev.mlbatch.plugins.s3source;
 import dev.mlbatch.expression.GrammarExpressionEvaluator;
 import dev.mlbatch.plugins.s3source.config.ProcessingCondition;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;
-import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.plugins.s3source.fixtures.TestPluginFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,14 +23,14 @@ class ProcessingConditionEvaluatorTest {
     private static final String BUCKET = "conditions";
     private static final String COMPLETE = "/processedRecordCount == /totalRecordCount";
 
-    private static LocalS3Server s3;
+    private static LocalS3 s3;
     private static S3Client client;
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = LocalS3Server.startWithoutAuthentication();
+        s3 = LocalS3.startWithoutAuthentication();
         s3.createBucket(BUCKET);
-        client = LocalS3Server.clientFor(s3.endpoint());
+        client = LocalS3.clientFor(s3.endpoint());
     }
 
     @AfterAll

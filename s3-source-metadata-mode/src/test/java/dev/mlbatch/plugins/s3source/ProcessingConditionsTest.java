@@ -4,7 +4,7 @@ import dev.mlbatch.plugins.s3source.config.S3SourceConfig;
 import dev.mlbatch.plugins.s3source.fixtures.CollectingBuffer;
 import dev.mlbatch.plugins.s3source.fixtures.ConfigBinder;
 import dev.mlbatch.plugins.s3source.fixtures.InMemorySourceCoordinator;
-import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.plugins.s3source.fixtures.S3RequestGate;
 import dev.mlbatch.plugins.s3source.fixtures.TestPluginFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -35,12 +35,12 @@ class ProcessingConditionsTest {
     private static final String COMPLETE = "{\"totalRecordCount\": 2, \"processedRecordCount\": 2}";
     private static final String RUNNING = "{\"totalRecordCount\": 2, \"processedRecordCount\": 1}";
 
-    private LocalS3Server s3;
+    private LocalS3 s3;
     private S3RequestGate gate;
 
     @BeforeEach
     void startS3() throws Exception {
-        s3 = LocalS3Server.startWithoutAuthentication();
+        s3 = LocalS3.startWithoutAuthentication();
         gate = new S3RequestGate(s3.endpoint());
         s3.createBucket(BUCKET);
     }

@@ -1,6 +1,6 @@
 package dev.mlbatch.plugins.s3source;
 
-import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,11 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RangedObjectInputStreamTest {
-    private static LocalS3Server s3;
+    private static LocalS3 s3;
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = LocalS3Server.start();
+        s3 = LocalS3.start();
         s3.createBucket("ranges");
     }
 

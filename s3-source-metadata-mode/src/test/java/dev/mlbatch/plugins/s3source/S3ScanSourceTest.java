@@ -1,7 +1,7 @@
 package dev.mlbatch.plugins.s3source;
 
 import dev.mlbatch.plugins.s3source.fixtures.InMemorySourceCoordinator;
-import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.plugins.s3source.fixtures.S3RequestGate;
 import dev.mlbatch.plugins.s3source.fixtures.TestPluginFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -30,12 +30,12 @@ class S3ScanSourceTest {
     private static final String OWNER = "111122223333";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private LocalS3Server s3;
+    private LocalS3 s3;
     private S3RequestGate gate;
 
     @BeforeEach
     void startS3() throws Exception {
-        s3 = LocalS3Server.startWithoutAuthentication();
+        s3 = LocalS3.startWithoutAuthentication();
         gate = new S3RequestGate(s3.endpoint());
     }
 

@@ -2,7 +2,7 @@ package dev.mlbatch.plugins.s3source.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mlbatch.plugins.s3source.fixtures.LocalS3Server;
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import dev.mlbatch.runtime.DataPrepperRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,17 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class S3ScanPipelineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> SDK_PROPERTIES = Map.of(
-            "aws.accessKeyId", LocalS3Server.ACCESS_KEY,
-            "aws.secretAccessKey", LocalS3Server.SECRET_KEY,
+            "aws.accessKeyId", LocalS3.ACCESS_KEY,
+            "aws.secretAccessKey", LocalS3.SECRET_KEY,
             "aws.region", "us-east-1");
 
     @TempDir
     Path dir;
-    private LocalS3Server s3;
+    private LocalS3 s3;
 
     @BeforeEach
     void start() throws Exception {
-        s3 = LocalS3Server.start();
+        s3 = LocalS3.start();
         SDK_PROPERTIES.forEach(System::setProperty);
         // The SDK's standard endpoint setting, as a user would export AWS_ENDPOINT_URL_S3.
         System.setProperty("aws.endpointUrlS3", s3.endpoint());
