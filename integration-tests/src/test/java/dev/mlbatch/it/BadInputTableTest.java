@@ -1,5 +1,6 @@
 package dev.mlbatch.it;
 
+import dev.mlbatch.plugins.common.testing.LocalS3;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -14,9 +15,6 @@ import dev.mlbatch.plugins.mlinference.config.MLProcessorConfig;
 import dev.mlbatch.plugins.mlinference.config.ServiceName;
 import dev.mlbatch.runtime.DataPrepperRuntime;
 import dev.mlbatch.runtime.config.ConfigurationException;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,9 +71,9 @@ class BadInputTableTest {
     /** What every row adds to the line printed at the end. */
     static final Tally TALLY = new Tally();
     /** The local S3 server's secret key and the secret handed to the runtime's environment: neither may be shown. */
-    static final String S3_SECRET = "bad-input-secret-" + UUID.randomUUID();
+    static final String S3_SECRET = LocalS3.SECRET_KEY;
     static final String ENV_SECRET = "env-secret-" + UUID.randomUUID();
-    static final String S3_ACCESS_KEY = "bad-input-access-key";
+    static final String S3_ACCESS_KEY = LocalS3.ACCESS_KEY;
     /** A SigV4 signature (64 hex) or a presigned URL's, wherever it would come from. */
     static final Pattern SIGNATURE = Pattern.compile("Signature=[0-9a-fA-F]{16,}|X-Amz-Signature=[0-9a-fA-F]{16,}");
     static final LogCapture LOG = new LogCapture();
@@ -92,7 +90,7 @@ class BadInputTableTest {
     @AfterAll
     static void printTally() throws Exception {
         LOG.stop();
-        LocalS3.close();
+        closeS3();
         System.out.println(TALLY.line());
     }
 
@@ -177,57 +175,29 @@ class BadInputTableTest {
 
     // ------------------------------------------------------------------------------------------------ local S3 server
 
-    /** The local S3 server (s3proxy, in-memory store, SigV4 checked), started once for the class. */
-    static final class LocalS3 {
-        private static S3Proxy proxy;
-        private static S3Client client;
+    /** The local S3 server (plugins-common's test fixture), started once for the class on first use. */
+    private static LocalS3 s3;
 
-        static synchronized String endpoint() throws Exception {
-            if (proxy == null) {
-                proxy = S3Proxy.builder()
-                        .blobStore(BlobStores.create("transient", new Properties()))
-                        .endpoint(URI.create("http://127.0.0.1:0"))
-                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, S3_ACCESS_KEY, S3_SECRET)
-                        .ignoreUnknownHeaders(true)
-                        .build();
-                proxy.start();
-                final long deadline = System.currentTimeMillis() + 10_000;
-                while (!"STARTED".equals(proxy.getState())) {
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
-                    }
-                    Thread.sleep(20);
-                }
-            }
-            return "http://127.0.0.1:" + proxy.getPort();
+    static synchronized LocalS3 s3() throws Exception {
+        if (s3 == null) {
+            s3 = LocalS3.start();
         }
+        return s3;
+    }
 
-        static synchronized S3Client client() throws Exception {
-            if (client == null) {
-                client = S3Client.builder().endpointOverride(URI.create(endpoint())).forcePathStyle(true).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3_ACCESS_KEY, S3_SECRET))).build();
-            }
-            return client;
+    static synchronized void closeS3() throws Exception {
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
         }
+    }
 
-        static synchronized void close() throws Exception {
-            if (client != null) {
-                client.close();
-                client = null;
-            }
-            if (proxy != null) {
-                proxy.stop();
-                proxy = null;
-            }
+    static List<String> s3Lines(final String bucket, final String prefix) throws Exception {
+        final List<String> lines = new ArrayList<>();
+        for (final S3Object object : s3().client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            lines.addAll(nonBlankLines(s3().client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray()));
         }
-
-        static List<String> lines(final String bucket, final String prefix) throws Exception {
-            final List<String> lines = new ArrayList<>();
-            for (final S3Object object : client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-                lines.addAll(nonBlankLines(client().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray()));
-            }
-            return lines;
-        }
+        return lines;
     }
 
     static List<String> nonBlankLines(final byte[] body) {
@@ -312,14 +282,14 @@ class BadInputTableTest {
         if (stage1Run != null) {
             return stage1Run;
         }
-        final S3Client s3 = LocalS3.client();
+        final S3Client s3 = s3().client();
         s3.createBucket(b -> b.bucket(STAGE1_BUCKET));
         for (final RawCase row : stage1Records().toList()) {
             s3.putObject(b -> b.bucket(STAGE1_BUCKET).key("sagemaker/raw/" + row.file()), RequestBody.fromBytes(row.body()));
         }
         final Path pipeline = Path.of(System.getProperty("basedir", "."), "..", "pipelines", "local", "sagemaker", "1-prepare.yaml");
         final Map<String, String> sdk = Map.of("aws.accessKeyId", S3_ACCESS_KEY, "aws.secretAccessKey", S3_SECRET,
-                "aws.region", "us-east-1", "aws.endpointUrlS3", LocalS3.endpoint());
+                "aws.region", "us-east-1", "aws.endpointUrlS3", s3().endpoint());
         sdk.forEach(System::setProperty);
         final int mark = LOG.mark();
         final DataPrepperRuntime runtime = DataPrepperRuntime.builder().pipelines(pipeline).envFile(null).serverPort(0)
@@ -387,9 +357,9 @@ class BadInputTableTest {
     private static List<String> linesOfObjectsNamedAfter(final String prefix, final String rawName) throws Exception {
         final Pattern name = Pattern.compile(Pattern.quote(prefix + rawName) + "-[0-9a-f]{12}-[0-9]+\\.ndjson");
         final List<String> lines = new ArrayList<>();
-        for (final S3Object object : LocalS3.client().listObjectsV2Paginator(b -> b.bucket(STAGE1_BUCKET).prefix(prefix + rawName + "-")).contents()) {
+        for (final S3Object object : s3().client().listObjectsV2Paginator(b -> b.bucket(STAGE1_BUCKET).prefix(prefix + rawName + "-")).contents()) {
             if (name.matcher(object.key()).matches()) {
-                lines.addAll(nonBlankLines(LocalS3.client().getObjectAsBytes(b -> b.bucket(STAGE1_BUCKET).key(object.key())).asByteArray()));
+                lines.addAll(nonBlankLines(s3().client().getObjectAsBytes(b -> b.bucket(STAGE1_BUCKET).key(object.key())).asByteArray()));
             }
         }
         return lines;
@@ -439,7 +409,7 @@ class BadInputTableTest {
     @ParameterizedTest(name = "table 1 ml_inference: {0}")
     @MethodSource("screenedInputs")
     void theInputScreenRejectsEachBadRecordWithReasonObjectAndLine(final ScreenCase row) throws Exception {
-        final S3Client s3 = LocalS3.client();
+        final S3Client s3 = s3().client();
         if (SCREEN_ROWS.getAndIncrement() == 0) {
             s3.createBucket(b -> b.bucket(SCREEN_BUCKET));
         }
