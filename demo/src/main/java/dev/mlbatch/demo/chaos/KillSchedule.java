@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /**
- * When one chaos run kills what (SIGKILL), drawn from a seeded {@link Random}, so a run can be repeated with the
- * same seed. Stage 1 is killed at a point of its own run (it ends before the others start); stage 2, stage 3, the
+ * When one chaos run kills what (SIGKILL), drawn from a seeded {@link SplittableRandom}, so a run can be repeated with
+ * the same seed. Not {@code java.util.Random}: its first draws for consecutive seeds (the runs of one benchmark) are
+ * almost equal, which put every run's stage-1 kill at the same point. Stage 1 is killed at a point of its own run (it ends before the others start); stage 2, stage 3, the
  * services JVM (model service, S3 and gateway share it) and the OpenSearch node at points measured from the moment
  * stages 2 and 3 were started, in the order those points fall.
  */
@@ -41,7 +42,7 @@ public record KillSchedule(long seed, double stage1Seconds, List<Kill> kills) {
      * 3-8 s; a provider job appears 3-8 s after stage 2 starts and runs some seconds; stage 3 indexes after it.
      */
     public static KillSchedule draw(final long seed) {
-        final Random random = new Random(seed);
+        final SplittableRandom random = new SplittableRandom(seed);
         final double stage1 = between(random, 1.0, 7.0);
         final List<Kill> kills = new ArrayList<>();
         kills.add(new Kill(Target.STAGE_2, between(random, 2.0, 12.0)));
@@ -52,7 +53,7 @@ public record KillSchedule(long seed, double stage1Seconds, List<Kill> kills) {
         return new KillSchedule(seed, stage1, List.copyOf(kills));
     }
 
-    private static double between(final Random random, final double from, final double to) {
+    private static double between(final SplittableRandom random, final double from, final double to) {
         // Tenths of a second, as printed, so that the printed plan is the plan.
         return Math.round((from + random.nextDouble() * (to - from)) * 10) / 10.0;
     }
