@@ -19,8 +19,18 @@ public record ProviderJobs(List<Job> jobs) {
         return jobs.size();
     }
 
+    /** A status of any of the four providers that means the job succeeded. */
+    public static boolean succeeded(final String status) {
+        return SUCCEEDED.contains(status);
+    }
+
+    /** A status of any of the four providers that means the job has ended, succeeded or not. */
+    public static boolean ended(final String status) {
+        return SUCCEEDED.contains(status) || FAILED.contains(status);
+    }
+
     public long completed() {
-        return jobs.stream().filter(j -> SUCCEEDED.contains(j.status())).count();
+        return jobs.stream().filter(j -> succeeded(j.status())).count();
     }
 
     public List<Job> failed() {
@@ -28,7 +38,7 @@ public record ProviderJobs(List<Job> jobs) {
     }
 
     public boolean allEnded() {
-        return jobs.stream().allMatch(j -> SUCCEEDED.contains(j.status()) || FAILED.contains(j.status()));
+        return jobs.stream().allMatch(j -> ended(j.status()));
     }
 
     /** e.g. {@code 3 (InProgress 1, Completed 2)}. */

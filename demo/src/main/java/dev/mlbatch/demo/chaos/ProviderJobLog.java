@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.demo.FlowDestination;
 import dev.mlbatch.demo.Provider;
+import dev.mlbatch.demo.ProviderJobs;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -32,17 +33,15 @@ import java.util.Set;
 final class ProviderJobLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SUCCEEDED = Set.of("Completed", "PartiallyCompleted");
-    private static final Set<String> ENDED = Set.of("Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired");
 
     /** One job: its name, status (the last one seen), creation time and the S3 keys of the input files it read. */
     record Job(String name, String status, String created, List<String> inputs) {
         boolean succeeded() {
-            return SUCCEEDED.contains(status);
+            return ProviderJobs.succeeded(status);
         }
 
         boolean ended() {
-            return ENDED.contains(status);
+            return ProviderJobs.ended(status);
         }
     }
 
