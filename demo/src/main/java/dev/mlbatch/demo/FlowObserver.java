@@ -1,18 +1,12 @@
 package dev.mlbatch.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.stack.LocalStack;
 import dev.mlbatch.stack.StackEnv;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
-import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +19,12 @@ import java.util.Map;
  */
 public final class FlowObserver {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final LocalStack stack;
     private final Provider provider;
     private final FlowDestination destination;
     private final S3Client s3;
     private final OpenSearchHttp openSearch;
-    private final SignedHttpClient sageMaker;
-    private final SignedHttpClient bedrock;
+    private final ModelServiceJobs modelServiceJobs;
     /** Whether each SageMaker job seen writes under this flow's prefix (a job's output path never changes). */
     private final Map<String, Boolean> ownJobs = new java.util.concurrent.ConcurrentHashMap<>();
     private HostedApiJobs hostedApiJobs;
@@ -44,8 +35,7 @@ public final class FlowObserver {
         this.destination = destination;
         this.s3 = s3;
         this.openSearch = new OpenSearchHttp(stack.openSearchUrl());
-        this.sageMaker = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "sagemaker");
-        this.bedrock = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(), "bedrock");
+        this.modelServiceJobs = new ModelServiceJobs(stack);
     }
 
     /** Record files stage 1 wrote for the provider (manifests excluded). */
@@ -105,39 +95,24 @@ public final class FlowObserver {
 
     private ProviderJobs transformJobs(final Instant since) throws IOException, InterruptedException {
         final List<ProviderJobs.Job> jobs = new ArrayList<>();
-        String token = null;
-        do {
-            final Map<String, Object> request = token == null ? Map.of("MaxResults", 100)
-                    : Map.of("MaxResults", 100, "NextToken", token);
-            final JsonNode page = call(sageMaker, "POST", stack.modelServiceUrl() + "/sagemaker/ListTransformJobs",
-                    JSON.writeValueAsString(request));
-            for (final JsonNode job : page.path("TransformJobSummaries")) {
-                if (job.path("CreationTime").asDouble() >= since.getEpochSecond() && ownTransformJob(job.path("TransformJobName").asText())) {
-                    jobs.add(new ProviderJobs.Job(job.path("TransformJobName").asText(), job.path("TransformJobStatus").asText(),
-                            job.path("FailureReason").asText(null)));
-                }
+        modelServiceJobs.eachTransformJob(job -> {
+            if (job.path("CreationTime").asDouble() >= since.getEpochSecond() && ownTransformJob(job.path("TransformJobName").asText())) {
+                jobs.add(new ProviderJobs.Job(job.path("TransformJobName").asText(), job.path("TransformJobStatus").asText(),
+                        job.path("FailureReason").asText(null)));
             }
-            token = page.path("NextToken").asText(null);
-        } while (token != null);
+        });
         return new ProviderJobs(jobs);
     }
 
     private ProviderJobs invocationJobs(final Instant since) throws IOException, InterruptedException {
         final List<ProviderJobs.Job> jobs = new ArrayList<>();
-        String token = null;
-        do {
-            final String url = stack.modelServiceUrl() + "/bedrock/model-invocation-jobs?maxResults=1000"
-                    + (token == null ? "" : "&nextToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-            final JsonNode page = call(bedrock, "GET", url, null);
-            for (final JsonNode job : page.path("invocationJobSummaries")) {
-                if (!Instant.parse(job.path("submitTime").asText()).isBefore(since.minusSeconds(1))
-                        && job.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText().startsWith(ownOutput())) {
-                    jobs.add(new ProviderJobs.Job(job.path("jobName").asText(), job.path("status").asText(),
-                            job.path("message").asText(null)));
-                }
+        modelServiceJobs.eachInvocationJob(job -> {
+            if (!Instant.parse(job.path("submitTime").asText()).isBefore(since.minusSeconds(1))
+                    && job.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText().startsWith(ownOutput())) {
+                jobs.add(new ProviderJobs.Job(job.path("jobName").asText(), job.path("status").asText(),
+                        job.path("message").asText(null)));
             }
-            token = page.path("nextToken").asText(null);
-        } while (token != null);
+        });
         return new ProviderJobs(jobs);
     }
 
@@ -148,8 +123,7 @@ public final class FlowObserver {
     private boolean ownTransformJob(final String name) {
         return ownJobs.computeIfAbsent(name, n -> {
             try {
-                return call(sageMaker, "POST", stack.modelServiceUrl() + "/sagemaker/DescribeTransformJob",
-                        JSON.writeValueAsString(Map.of("TransformJobName", n)))
+                return modelServiceJobs.describeTransformJob(n)
                         .at("/TransformOutput/S3OutputPath").asText().startsWith(ownOutput());
             } catch (final IOException e) {
                 throw new IllegalStateException("could not describe SageMaker job " + n + ": " + e.getMessage(), e);
@@ -162,15 +136,6 @@ public final class FlowObserver {
 
     private String ownOutput() {
         return "s3://" + destination.bucket() + "/" + provider.prefix();
-    }
-
-    private static JsonNode call(final SignedHttpClient client, final String method, final String url, final String body)
-            throws IOException, InterruptedException {
-        final HttpResponse<String> response = client.send(method, url, body);
-        if (response.statusCode() != 200) {
-            throw new IOException(method + " " + url + ": HTTP " + response.statusCode() + " " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 
     /** Documents in the flow's index (0 while it does not exist or its shard is still starting). */

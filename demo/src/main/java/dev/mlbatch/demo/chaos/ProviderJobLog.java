@@ -3,17 +3,14 @@ package dev.mlbatch.demo.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlbatch.demo.FlowDestination;
+import dev.mlbatch.demo.ModelServiceJobs;
 import dev.mlbatch.demo.Provider;
 import dev.mlbatch.demo.ProviderJobs;
 import dev.mlbatch.stack.LocalStack;
-import dev.mlbatch.stack.sigv4.SignedHttpClient;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,12 +42,11 @@ final class ProviderJobLog {
         }
     }
 
-    private final LocalStack stack;
     private final Provider provider;
     private final FlowDestination destination;
     private final S3Client s3;
     private final Instant since;
-    private final SignedHttpClient client;
+    private final ModelServiceJobs modelServiceJobs;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     /** The jobs of the provider's current list (those a restarted model service still knows). */
     private final Set<String> current = new LinkedHashSet<>();
@@ -60,13 +56,11 @@ final class ProviderJobLog {
         if (provider != Provider.SAGEMAKER && provider != Provider.BEDROCK) {
             throw new IllegalArgumentException("the chaos runs take sagemaker or bedrock, not " + provider);
         }
-        this.stack = stack;
         this.provider = provider;
         this.destination = destination;
         this.s3 = s3;
         this.since = since;
-        this.client = new SignedHttpClient(stack.accessKeyId(), stack.secretAccessKey(), stack.region(),
-                provider == Provider.SAGEMAKER ? "sagemaker" : "bedrock");
+        this.modelServiceJobs = new ModelServiceJobs(stack);
     }
 
     /** Reads the provider's job list once; returns false when the model service did not answer (e.g. just killed). */
@@ -124,56 +118,42 @@ final class ProviderJobLog {
     }
 
     private void lookSageMaker() throws IOException, InterruptedException {
-        String token = null;
-        do {
-            final Map<String, Object> request = token == null ? Map.of("MaxResults", 100) : Map.of("MaxResults", 100, "NextToken", token);
-            final JsonNode page = call("POST", stack.modelServiceUrl() + "/sagemaker/ListTransformJobs", JSON.writeValueAsString(request));
-            for (final JsonNode summary : page.path("TransformJobSummaries")) {
-                if (summary.path("CreationTime").asDouble() < since.getEpochSecond()) {
-                    continue;
-                }
-                final String name = summary.path("TransformJobName").asText();
-                final String created = summary.path("CreationTime").asText();
-                final String key = name + "@" + created;
-                final Job known = jobs.get(key);
-                if (known == null) {
-                    final JsonNode job = call("POST", stack.modelServiceUrl() + "/sagemaker/DescribeTransformJob",
-                            JSON.writeValueAsString(Map.of("TransformJobName", name)));
-                    if (!job.at("/TransformOutput/S3OutputPath").asText().startsWith(ownPrefix())) {
-                        continue; // another flow's job on the same stack
-                    }
-                    final JsonNode source = job.at("/TransformInput/DataSource/S3DataSource");
-                    final List<String> inputs = "ManifestFile".equals(source.path("S3DataType").asText())
-                            ? manifestInputs(source.path("S3Uri").asText()) : List.of(keyOf(source.path("S3Uri").asText()));
-                    jobs.put(key, new Job(name, summary.path("TransformJobStatus").asText(), created, inputs));
-                } else {
-                    jobs.put(key, new Job(name, summary.path("TransformJobStatus").asText(), created, known.inputs()));
-                }
-                current.add(key);
+        modelServiceJobs.eachTransformJob(summary -> {
+            if (summary.path("CreationTime").asDouble() < since.getEpochSecond()) {
+                return;
             }
-            token = page.path("NextToken").asText(null);
-        } while (token != null);
+            final String name = summary.path("TransformJobName").asText();
+            final String created = summary.path("CreationTime").asText();
+            final String key = name + "@" + created;
+            final Job known = jobs.get(key);
+            if (known == null) {
+                final JsonNode job = modelServiceJobs.describeTransformJob(name);
+                if (!job.at("/TransformOutput/S3OutputPath").asText().startsWith(ownPrefix())) {
+                    return; // another flow's job on the same stack
+                }
+                final JsonNode source = job.at("/TransformInput/DataSource/S3DataSource");
+                final List<String> inputs = "ManifestFile".equals(source.path("S3DataType").asText())
+                        ? manifestInputs(source.path("S3Uri").asText()) : List.of(keyOf(source.path("S3Uri").asText()));
+                jobs.put(key, new Job(name, summary.path("TransformJobStatus").asText(), created, inputs));
+            } else {
+                jobs.put(key, new Job(name, summary.path("TransformJobStatus").asText(), created, known.inputs()));
+            }
+            current.add(key);
+        });
     }
 
     private void lookBedrock() throws IOException, InterruptedException {
-        String token = null;
-        do {
-            final String url = stack.modelServiceUrl() + "/bedrock/model-invocation-jobs?maxResults=1000"
-                    + (token == null ? "" : "&nextToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
-            final JsonNode page = call("GET", url, null);
-            for (final JsonNode summary : page.path("invocationJobSummaries")) {
-                if (Instant.parse(summary.path("submitTime").asText()).isBefore(since.minusSeconds(1))
-                        || !summary.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText().startsWith(ownPrefix())) {
-                    continue;
-                }
-                final String created = summary.path("submitTime").asText();
-                final String key = summary.path("jobName").asText() + "@" + created;
-                jobs.put(key, new Job(summary.path("jobName").asText(), summary.path("status").asText(), created,
-                        List.of(keyOf(summary.at("/inputDataConfig/s3InputDataConfig/s3Uri").asText()))));
-                current.add(key);
+        modelServiceJobs.eachInvocationJob(summary -> {
+            if (Instant.parse(summary.path("submitTime").asText()).isBefore(since.minusSeconds(1))
+                    || !summary.at("/outputDataConfig/s3OutputDataConfig/s3Uri").asText().startsWith(ownPrefix())) {
+                return;
             }
-            token = page.path("nextToken").asText(null);
-        } while (token != null);
+            final String created = summary.path("submitTime").asText();
+            final String key = summary.path("jobName").asText() + "@" + created;
+            jobs.put(key, new Job(summary.path("jobName").asText(), summary.path("status").asText(), created,
+                    List.of(keyOf(summary.at("/inputDataConfig/s3InputDataConfig/s3Uri").asText()))));
+            current.add(key);
+        });
     }
 
     /** The files a SageMaker manifest names: {@code [{"prefix": "s3://b/"}, "key", ...]}. */
@@ -197,13 +177,5 @@ final class ProviderJobLog {
 
     private String ownPrefix() {
         return "s3://" + destination.bucket() + "/" + provider.prefix();
-    }
-
-    private JsonNode call(final String method, final String url, final String body) throws IOException, InterruptedException {
-        final HttpResponse<String> response = client.send(method, url, body);
-        if (response.statusCode() != 200) {
-            throw new IOException(method + " " + url + ": HTTP " + response.statusCode());
-        }
-        return JSON.readTree(response.body());
     }
 }
