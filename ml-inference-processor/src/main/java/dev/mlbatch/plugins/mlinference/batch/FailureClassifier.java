@@ -28,6 +28,28 @@ public final class FailureClassifier {
             "duplicate job name");
     private static final List<String> PERMANENT_SERVER_MARKERS = List.of(
             "currently disabled");
+    /** A provider's words for "no such job" as ML Commons passes them on when it refreshes a task. */
+    private static final List<String> UNKNOWN_JOB_MARKERS = List.of(
+            "could not find requested job",
+            "resourcenotfoundexception",
+            "resourcenotfound");
+
+    /**
+     * Whether a failed read of a job's task says the job is gone: ML Commons no longer has the task (404), or it has
+     * the task but the provider no longer knows the job (SageMaker's ValidationException "Could not find requested
+     * job", Bedrock's ResourceNotFoundException, which ML Commons reports with status 400). Such a job never ends by
+     * itself, so it is ended here and its input sent again.
+     */
+    public static boolean jobIsGone(final MlCommonsException failure) {
+        if (failure.isConnectionFailure()) {
+            return false;
+        }
+        if (failure.status() == 404) {
+            return true;
+        }
+        final String text = String.valueOf(failure.reason()).toLowerCase(Locale.ROOT);
+        return failure.status() == 400 && UNKNOWN_JOB_MARKERS.stream().anyMatch(text::contains);
+    }
 
     public FailureKind classify(final MlCommonsException failure) {
         if (failure.isConnectionFailure()) {

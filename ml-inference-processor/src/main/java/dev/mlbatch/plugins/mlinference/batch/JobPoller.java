@@ -128,10 +128,12 @@ final class JobPoller implements AutoCloseable {
             return;
         }
         if (polled.failure() != null) {
-            if (polled.failure().status() == 404) {
+            if (FailureClassifier.jobIsGone(polled.failure())) {
                 tracker.forget(item.record);
+                final String where = polled.failure().status() == 404 ? "the task is gone from " + submitter.serviceLabel()
+                        : "the provider no longer knows the job";
                 ended.jobEnded(item, new TaskStatus(item.record.taskId(), "UNREACHABLE", MissingNode.getInstance(),
-                        "the task is gone from " + submitter.serviceLabel() + ": " + polled.failure().reason(), null, null));
+                        where + ": " + polled.failure().reason(), null, null));
             }
             return;
         }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.net.ConnectException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FailureClassifierTest {
     private final FailureClassifier classifier = new FailureClassifier();
@@ -45,6 +47,20 @@ class FailureClassifierTest {
                 "Error from remote service: {\"__type\":\"ResourceInUse\",\"message\":\"Job name must be unique within an AWS account and region, and a job with this name already exists\"}"));
         assertEquals(FailureKind.DUPLICATE_JOB, classify(400, "status_exception",
                 "Error from remote service: {\"message\":\"ConflictException: a job with this name already exists\"}"));
+    }
+
+    @Test
+    void aJobIsGoneWhenTheTaskOrTheProvidersJobIsUnknownNotOnOtherFailures() {
+        assertTrue(FailureClassifier.jobIsGone(new MlCommonsException(404, "status_exception", "Failed to find task")));
+        // SageMaker's answer to DescribeTransformJob of an unknown job, as ML Commons passes it on (observed text).
+        assertTrue(FailureClassifier.jobIsGone(new MlCommonsException(400, "status_exception",
+                "Error from remote service: {\"__type\":\"ValidationException\",\"message\":\"Could not find requested job with name mlb-1-a1\"}")));
+        assertTrue(FailureClassifier.jobIsGone(new MlCommonsException(400, "status_exception",
+                "Error from remote service: {\"__type\":\"ResourceNotFoundException\",\"message\":\"The specified job was not found.\"}")));
+        assertFalse(FailureClassifier.jobIsGone(new MlCommonsException(400, "status_exception",
+                "Error from remote service: {\"message\":\"ValidationException: input file is not .jsonl\"}")));
+        assertFalse(FailureClassifier.jobIsGone(new MlCommonsException(503, null, "Could not find requested job (proxy)")));
+        assertFalse(FailureClassifier.jobIsGone(new MlCommonsException("unreachable", new ConnectException("refused"))));
     }
 
     @Test

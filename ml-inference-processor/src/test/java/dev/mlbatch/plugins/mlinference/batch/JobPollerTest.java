@@ -110,6 +110,19 @@ class JobPollerTest {
     }
 
     @Test
+    void aJobTheProviderNoLongerKnowsIsReportedAsUnreachable() throws Exception {
+        running("forgotten.jsonl");
+        // The task is still in ML Commons, but its refresh from SageMaker fails: the job is unknown there.
+        when(tracker.poll(any())).thenThrow(new MlCommonsException(400, "status_exception",
+                "Error from remote service: {\"__type\":\"ValidationException\",\"message\":\"Could not find requested job with name mlb-x-a1\"}"));
+        pollOnce(1);
+
+        assertEquals(1, ended.size());
+        assertEquals("UNREACHABLE", ended.get(0).state());
+        assertTrue(ended.get(0).error().startsWith("the provider no longer knows the job: "), ended.get(0).error());
+    }
+
+    @Test
     void workWithoutATaskIdIsLookedUpByNameAndTheFoundTaskRecordedInTheLedger() throws Exception {
         final WorkItem item = f.pending(Events.object("in", "crashed.jsonl"));
         // As after a crash between the creation of the job and the ledger's record of it: outstanding, no task id.
