@@ -39,6 +39,8 @@ public final class BedrockApi {
     private static final Pattern JOB_ID = Pattern.compile("[a-z0-9]{12}");
     private static final Pattern CLIENT_REQUEST_TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
 
+    private static final String API = "bedrock";
+
     private final Map<String, InvocationJob> jobs = new ConcurrentHashMap<>();
     private final BedrockJobRunner runner;
     private final JobPool pool;
@@ -46,15 +48,45 @@ public final class BedrockApi {
     private final FaultInjector faults;
     private final Supplier<BedrockQuotas> quotas;
     private final Clock clock;
+    private final ProviderJobJournal journal;
 
     public BedrockApi(BedrockJobRunner runner, JobPool pool, TitanEmbedding titan, FaultInjector faults,
                       Supplier<BedrockQuotas> quotas, Clock clock) {
+        this(runner, pool, titan, faults, quotas, clock, ProviderJobJournal.none());
+    }
+
+    BedrockApi(BedrockJobRunner runner, JobPool pool, TitanEmbedding titan, FaultInjector faults,
+               Supplier<BedrockQuotas> quotas, Clock clock, ProviderJobJournal journal) {
         this.runner = runner;
         this.pool = pool;
         this.titan = titan;
         this.faults = faults;
         this.quotas = quotas;
         this.clock = clock;
+        this.journal = journal;
+        restore();
+    }
+
+    /** The jobs of the journal: ended ones as they ended, running ones run again from their start. */
+    private void restore() {
+        for (ProviderJobJournal.Job recorded : journal.replay()) {
+            if (!API.equals(recorded.api())) {
+                continue;
+            }
+            InvocationJob job = new InvocationJob(recorded.id(), recorded.arn(), recorded.request(), recorded.createdAt());
+            jobs.put(job.id(), job);
+            if (recorded.end() != null) {
+                job.restoreEnd(recorded.end());
+            } else {
+                LOG.info("invocation job {} ({}) was running when the service stopped: running it again", job.id(), job.jobName());
+                pool.submit(() -> runAndRecord(job));
+            }
+        }
+    }
+
+    private void runAndRecord(InvocationJob job) {
+        runner.run(job);
+        journal.ended(API, job.id(), job.endRecord());
     }
 
     /** Routes {@code path} (already stripped of an optional {@code /bedrock} prefix, still raw-encoded). */
@@ -161,9 +193,10 @@ public final class BedrockApi {
                     + ":model-invocation-job/" + id;
             InvocationJob job = new InvocationJob(id, arn, body.deepCopy(), clock.instant());
             jobs.put(id, job);
+            journal.created(API, id, arn, job.request(), job.submitTime());
             LOG.info("invocation job {} ({}) -> Submitted (input {})", id, name,
                     body.at("/inputDataConfig/s3InputDataConfig/s3Uri").asText());
-            pool.submit(() -> runner.run(job));
+            pool.submit(() -> runAndRecord(job));
             return Reply.json(200, Map.of("jobArn", arn));
         }
     }

@@ -71,6 +71,32 @@ public final class InvocationJob {
         }
     }
 
+    /** How the job ended, with its counts, for the service's job journal ({@link #restoreEnd} reads it back). */
+    synchronized ObjectNode endRecord() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("status", status);
+        if (message != null) {
+            out.put("message", message);
+        }
+        out.put("ended", (endTime == null ? lastModifiedTime : endTime).toString());
+        out.put("total", total.get());
+        out.put("processed", processed.get());
+        out.put("success", success.get());
+        out.put("errors", errors.get());
+        out.put("inputTokens", inputTokens.get());
+        return out;
+    }
+
+    /** A job that had ended before the service restarted: its status, message, end time and counts as recorded. */
+    synchronized void restoreEnd(JsonNode end) {
+        total.set(end.path("total").asInt());
+        processed.set(end.path("processed").asInt());
+        success.set(end.path("success").asInt());
+        errors.set(end.path("errors").asInt());
+        inputTokens.set(end.path("inputTokens").asInt());
+        moveTo(end.path("status").asText(), end.path("message").asText(null), Instant.parse(end.path("ended").asText()));
+    }
+
     public synchronized boolean requestStop(Instant at) {
         if (isTerminal()) {
             return false;

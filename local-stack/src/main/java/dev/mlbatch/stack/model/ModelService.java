@@ -39,6 +39,8 @@ public final class ModelService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Next to the files folder: the SageMaker and Bedrock jobs, see {@link ProviderJobJournal}. */
+    public static final String JOB_JOURNAL = "model-service-jobs.jsonl";
 
     private final SigV4Verifier verifier;
     private final SageMakerApi sageMaker;
@@ -48,6 +50,7 @@ public final class ModelService implements AutoCloseable {
     private final StoredFiles storedFiles;
     private final FaultInjector faults = new FaultInjector();
     private final JobPool pool;
+    private final ProviderJobJournal journal;
     private final S3Store s3;
     private final AtomicReference<ModelServiceConfig> config = new AtomicReference<>();
     private final LoopbackHttpServer server;
@@ -58,7 +61,8 @@ public final class ModelService implements AutoCloseable {
 
     /**
      * @param filesDir where the OpenAI files and Cohere dataset parts are kept (emptied now: the jobs naming them live
-     *                 in memory only), or null for a temporary folder removed at {@link #close()}
+     *                 in memory only), or null for a temporary folder removed at {@link #close()}; the SageMaker and
+     *                 Bedrock jobs are kept next to it in {@value #JOB_JOURNAL} (with null: in memory only)
      */
     public ModelService(int port, String s3Endpoint, MiniLmModel model, ModelServiceConfig initial, Path filesDir)
             throws IOException {
@@ -71,10 +75,13 @@ public final class ModelService implements AutoCloseable {
         pool = new JobPool(cfg.jobParallelism());
         DjlTextEmbedding djl = new DjlTextEmbedding(model);
         TitanEmbedding titan = new TitanEmbedding(model);
+        // The SageMaker and Bedrock jobs outlive a restart, as AWS's do; OpenAI's and Cohere's live in memory only.
+        journal = filesDir == null ? ProviderJobJournal.none()
+                : ProviderJobJournal.at(filesDir.resolveSibling(JOB_JOURNAL));
         sageMaker = new SageMakerApi(new TransformJobRunner(s3, djl, faults, () -> config.get().stateDelayMillis(), clock),
-                pool, djl, faults, clock);
+                pool, djl, faults, clock, journal);
         bedrock = new BedrockApi(new BedrockJobRunner(s3, titan, faults, () -> config.get().stateDelayMillis(),
-                () -> config.get().bedrock(), clock), pool, titan, faults, () -> config.get().bedrock(), clock);
+                () -> config.get().bedrock(), clock), pool, titan, faults, () -> config.get().bedrock(), clock, journal);
         storedFiles = filesDir == null ? StoredFiles.inTempFolder() : new StoredFiles(filesDir, false);
         openAi = new OpenAiApi(storedFiles, new OpenAiBatchRunner(storedFiles, model, faults,
                 () -> config.get().stateDelayMillis(), clock), pool, faults, LocalCredentials.OPENAI_API_KEY, clock);
@@ -187,6 +194,7 @@ public final class ModelService implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        journal.close();
         pool.close();
         cohere.close();
         s3.close();

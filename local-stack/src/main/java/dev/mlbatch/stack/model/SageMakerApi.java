@@ -30,19 +30,51 @@ public final class SageMakerApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
 
+    private static final String API = "sagemaker";
+
     private final Map<String, TransformJob> jobs = new ConcurrentHashMap<>();
     private final TransformJobRunner runner;
     private final JobPool pool;
     private final DjlTextEmbedding embedding;
     private final FaultInjector faults;
     private final Clock clock;
+    private final ProviderJobJournal journal;
 
     public SageMakerApi(TransformJobRunner runner, JobPool pool, DjlTextEmbedding embedding, FaultInjector faults, Clock clock) {
+        this(runner, pool, embedding, faults, clock, ProviderJobJournal.none());
+    }
+
+    SageMakerApi(TransformJobRunner runner, JobPool pool, DjlTextEmbedding embedding, FaultInjector faults, Clock clock,
+                 ProviderJobJournal journal) {
         this.runner = runner;
         this.pool = pool;
         this.embedding = embedding;
         this.faults = faults;
         this.clock = clock;
+        this.journal = journal;
+        restore();
+    }
+
+    /** The jobs of the journal: ended ones as they ended, running ones run again from their start. */
+    private void restore() {
+        for (ProviderJobJournal.Job recorded : journal.replay()) {
+            if (!API.equals(recorded.api())) {
+                continue;
+            }
+            TransformJob job = new TransformJob(recorded.id(), recorded.arn(), recorded.request(), recorded.createdAt());
+            jobs.put(job.name(), job);
+            if (recorded.end() != null) {
+                job.restoreEnd(recorded.end());
+            } else {
+                LOG.info("transform job {} was running when the service stopped: running it again", job.name());
+                pool.submit(() -> runAndRecord(job));
+            }
+        }
+    }
+
+    private void runAndRecord(TransformJob job) {
+        runner.run(job);
+        journal.ended(API, job.name(), job.endRecord());
     }
 
     /** Dispatches a signed SageMaker call; {@code operation} comes from X-Amz-Target or the path. */
@@ -99,9 +131,10 @@ public final class SageMakerApi {
             return AwsErrorReply.sageMaker(400, "ResourceInUse", "Job name must be unique within an AWS account and region, "
                     + "and a job with this name already exists (" + jobs.get(name).arn() + ")");
         }
+        journal.created(API, name, arn, job.request(), job.creationTime());
         LOG.info("transform job {} -> InProgress (input {})", name,
                 body.at("/TransformInput/DataSource/S3DataSource/S3Uri").asText());
-        pool.submit(() -> runner.run(job));
+        pool.submit(() -> runAndRecord(job));
         return Reply.json(200, Map.of("TransformJobArn", arn));
     }
 

@@ -52,6 +52,28 @@ public final class TransformJob {
         lastModifiedTime = at;
     }
 
+    /** How the job ended, for the service's job journal ({@link #restoreEnd} reads it back). */
+    synchronized ObjectNode endRecord() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("status", status);
+        if (failureReason != null) {
+            out.put("reason", failureReason);
+        }
+        if (startTime != null) {
+            out.put("started", startTime.toString());
+        }
+        out.put("ended", (endTime == null ? lastModifiedTime : endTime).toString());
+        return out;
+    }
+
+    /** A job that had ended before the service restarted: its status and times as recorded. */
+    synchronized void restoreEnd(JsonNode end) {
+        if (end.hasNonNull("started")) {
+            startTime = Instant.parse(end.path("started").asText());
+        }
+        finish(end.path("status").asText(), end.path("reason").asText(null), Instant.parse(end.path("ended").asText()));
+    }
+
     /** StopTransformJob: Stopping now, Stopped once the runner notices. */
     public synchronized boolean requestStop(Instant at) {
         if (isTerminal()) {
