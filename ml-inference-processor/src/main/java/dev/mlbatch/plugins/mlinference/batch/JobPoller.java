@@ -32,6 +32,13 @@ final class JobPoller implements AutoCloseable {
     private record Polled(WorkItem item, JobRecord record, TaskStatus status, MlCommonsException failure, String foundTaskId) {
     }
 
+    /**
+     * Look-ups by name in a row that find no task before a job is given up as lost: the provider has the job (it
+     * refused a second one with its name) but ML Commons kept no task for it, as when OpenSearch died between the
+     * provider's answer and the task's write. Nothing would ever end it; its input goes to the next attempt.
+     */
+    static final int LOOK_UPS_WITHOUT_TASK = 5;
+
     private final Duration pollInterval;
     private final BatchJobSubmitter submitter;
     private final JobTracker tracker;
@@ -120,10 +127,16 @@ final class JobPoller implements AutoCloseable {
         }
         if (polled.record().taskId() == null) {
             if (polled.foundTaskId() != null) {
+                item.lookUpsWithoutTask = 0;
                 item.record = item.record.foundByName(polled.foundTaskId(),
                         item.record.submittedAt() == null ? clock.instant() : item.record.submittedAt());
                 work.save(item.record);
                 LOG.info("Job {}: found its task {}", item.record.jobName(), polled.foundTaskId());
+            } else if (polled.failure() == null && ++item.lookUpsWithoutTask >= LOOK_UPS_WITHOUT_TASK) {
+                item.lookUpsWithoutTask = 0;
+                ended.jobEnded(item, new TaskStatus(null, "UNREACHABLE", MissingNode.getInstance(), submitter.serviceLabel()
+                        + " has no task for job " + item.record.jobName() + " after " + LOOK_UPS_WITHOUT_TASK
+                        + " look-ups by name (the answer to its creation was lost)", null, null));
             }
             return;
         }

@@ -123,6 +123,24 @@ class JobPollerTest {
     }
 
     @Test
+    void aJobWhoseTaskIsNotFoundByNameAfterFiveLookUpsIsReportedAsUnreachableAndNotBefore() throws Exception {
+        final WorkItem item = f.pending(Events.object("in", "lost-task.jsonl"));
+        // The provider refused a second job with this name, but ML Commons has no task for the first one.
+        item.record = item.record.foundByName(null, f.clock.instant());
+        when(submitter.findTask(any())).thenReturn(Optional.empty());
+        for (int lookUp = 1; lookUp < JobPoller.LOOK_UPS_WITHOUT_TASK; lookUp++) {
+            pollOnce(1);
+            assertTrue(ended.isEmpty(), "not given up after " + lookUp + " look-up(s)");
+            f.clock.advance(POLL_INTERVAL);
+        }
+        pollOnce(1);
+
+        assertEquals(1, ended.size());
+        assertEquals("UNREACHABLE", ended.get(0).state());
+        assertTrue(ended.get(0).error().contains("has no task for job " + item.record.jobName()), ended.get(0).error());
+    }
+
+    @Test
     void workWithoutATaskIdIsLookedUpByNameAndTheFoundTaskRecordedInTheLedger() throws Exception {
         final WorkItem item = f.pending(Events.object("in", "crashed.jsonl"));
         // As after a crash between the creation of the job and the ledger's record of it: outstanding, no task id.
