@@ -141,9 +141,10 @@ public final class StackLauncher {
                     } else {
                         stopServices();
                         ports = startServices(openSearchUrl, previous, out);
-                        // The new model service knows none of the jobs ML Commons may still count as running.
+                        // The new model service knows the SageMaker and Bedrock jobs of the one before, not the OpenAI
+                        // and Cohere ones: tasks it cannot answer for would hold their ML Commons slots for good.
                         new UnfinishedBatchTasks(new OpenSearchHttp(openSearchUrl))
-                                .failAll("the local model service (re)started and keeps jobs in memory only: this task's job is gone");
+                                .failUnreadable("the local model service (re)started and no longer knows this task's job");
                     }
                 }
             }

@@ -17,8 +17,8 @@ import java.util.Set;
  * or ML Commons' own poller once a minute) and the provider reports an end.
  *
  * <p>Two kinds of task can never get there on the local stack, and so would hold their slots for good:
- * tasks whose job the model service has forgotten (it keeps jobs in memory; ML Commons' poller gives up on
- * those only after 11 failed minutes), and tasks whose model {@code setup} deleted (every read then fails
+ * tasks whose job the model service has forgotten (it keeps OpenAI and Cohere jobs in memory; ML Commons' poller
+ * gives up on those only after 11 failed minutes), and tasks whose model {@code setup} deleted (every read then fails
  * with "Failed to retrieve the ML model", and ML Commons never gives up). The stack marks such tasks
  * {@code FAILED} with a reason, by writing the task document directly: ML Commons offers no API for it
  * (cancel and delete both need a live model and job), and the local node has no security plugin guarding
@@ -80,9 +80,21 @@ public final class UnfinishedBatchTasks {
         }
     }
 
-    /** Marks every unfinished task FAILED with {@code reason}; returns how many. */
-    public int failAll(String reason) {
-        return fail(list(), reason);
+    /**
+     * Marks FAILED, with {@code reason}, the unfinished tasks that cannot be read now: their job is unknown to the
+     * provider (an OpenAI or Cohere job of a model service that restarted) or their model is gone. Tasks that read
+     * (the restarted service still has their SageMaker or Bedrock job) stay as they are. Returns how many.
+     */
+    public int failUnreadable(String reason) {
+        List<Task> unreadable = new ArrayList<>();
+        for (Task task : list()) {
+            OpenSearchHttp.Answer read = os.get("/_plugins/_ml/tasks/" + task.id());
+            // 409: ML Commons' own poller was updating the task at that moment; it is alive.
+            if (!read.ok() && read.status() != 409) {
+                unreadable.add(task);
+            }
+        }
+        return fail(unreadable, reason);
     }
 
     /** Marks the unfinished tasks of these models FAILED with {@code reason}; returns how many. */

@@ -2,7 +2,6 @@ package dev.mlbatch.plugins.mlinference.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mlbatch.plugins.mlinference.client.BedrockJobService;
 
 import java.util.Map;
 
@@ -21,18 +20,12 @@ public final class BatchPredictRequestFactory {
         this.extraParameters = extraParameters;
     }
 
-    /**
-     * Bedrock: one CreateModelInvocationJob per input object; Bedrock adds {@code <jobId>/} under the output URI itself.
-     * Upstream's parameters plus {@code clientRequestToken} (the job name): a connector whose request body passes it
-     * on makes a repeated create of the same attempt return the job it created, so a create whose answer was lost
-     * (OpenSearch killed mid-call) is not paid twice. A connector that does not use it ignores it.
-     */
+    /** Bedrock: one CreateModelInvocationJob per input object; Bedrock adds {@code <jobId>/} under the output URI itself. */
     public ObjectNode bedrock(final InputObject input, final String jobName) {
         final ObjectNode body = mapper.createObjectNode();
         final ObjectNode parameters = body.putObject("parameters");
         parameters.putObject("inputDataConfig").putObject("s3InputDataConfig").put("s3Uri", input.s3Uri());
         parameters.put("jobName", jobName);
-        parameters.put("clientRequestToken", BedrockJobService.clientRequestToken(jobName));
         parameters.putObject("outputDataConfig").putObject("s3OutputDataConfig").put("s3Uri", outputPath);
         mergeExtras(parameters);
         return body;

@@ -12,12 +12,11 @@ class BatchPredictRequestFactoryTest {
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
-    void bedrockBodyIsUpstreamsPlusTheJobNameAsIdempotencyToken() throws Exception {
+    void bedrockBodyIsUpstreamsExactly() throws Exception {
         final BatchPredictRequestFactory factory = new BatchPredictRequestFactory(mapper, "s3://my-bucket/out", Map.of());
         final String body = factory.bedrock(new InputObject("my-bucket", "prepared/part-0001.jsonl", ""), "mlb-x-a1").toString();
         assertEquals("{\"parameters\":{\"inputDataConfig\":{\"s3InputDataConfig\":{\"s3Uri\":\"s3://my-bucket/prepared/part-0001.jsonl\"}},"
-                + "\"jobName\":\"mlb-x-a1\",\"clientRequestToken\":\"mlb-x-a1\","
-                + "\"outputDataConfig\":{\"s3OutputDataConfig\":{\"s3Uri\":\"s3://my-bucket/out\"}}}}", body);
+                + "\"jobName\":\"mlb-x-a1\",\"outputDataConfig\":{\"s3OutputDataConfig\":{\"s3Uri\":\"s3://my-bucket/out\"}}}}", body);
     }
 
     @Test
