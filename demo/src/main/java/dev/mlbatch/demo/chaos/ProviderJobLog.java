@@ -23,9 +23,8 @@ import java.util.Set;
 
 /**
  * Every batch job the provider (the local model service) received during one chaos run, with the input files it
- * read, as the provider's own job list shows them. The model service keeps jobs in memory only, so a kill of its JVM
- * forgets them: the log reads the list often (and right before such a kill) and keeps what it saw. A job is known by
- * its name and creation time (after a restart the provider accepts a name again).
+ * read, as the provider's own job list shows them. The log reads the list often (and right before each kill) and
+ * keeps what it saw, so that a job a provider might drop still counts. A job is known by its name and creation time.
  */
 final class ProviderJobLog {
 
