@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +58,18 @@ public final class PartitionStore implements AutoCloseable {
             }
         }
         store.journal.compactAndOpen(all, store.globalStates);
+        for (final SourceIndex index : store.sources.values()) {
+            index.compactCompleted();
+        }
         return store;
     }
 
     private SourceIndex index(final String sourceId) {
-        return sources.computeIfAbsent(sourceId, id -> new SourceIndex());
+        return sources.computeIfAbsent(sourceId, SourceIndex::new);
     }
 
     public synchronized Optional<PartitionRecord> get(final String sourceId, final String partitionKey) {
-        return Optional.ofNullable(index(sourceId).records.get(partitionKey));
+        return Optional.ofNullable(index(sourceId).get(partitionKey));
     }
 
     /** Creates the partitions that do not exist yet, whatever the status of those that do; returns how many. */
@@ -73,7 +77,7 @@ public final class PartitionStore implements AutoCloseable {
         final SourceIndex index = index(sourceId);
         final List<PartitionRecord> created = new ArrayList<>();
         for (final String key : partitionKeys) {
-            if (!index.records.containsKey(key)) {
+            if (!index.records.containsKey(key) && !index.completed.contains(key)) {
                 final PartitionRecord record = PartitionRecord.unassigned(sourceId, key);
                 index.records.put(key, record);
                 index.ready.add(key);
@@ -88,8 +92,7 @@ public final class PartitionStore implements AutoCloseable {
 
     public synchronized void put(final PartitionRecord record) {
         final SourceIndex index = index(record.sourceId());
-        index.records.put(record.partitionKey(), record);
-        index.schedule(record);
+        index.replace(record);
         if (journal != null) {
             journal.append(List.of(record));
         }
@@ -135,8 +138,12 @@ public final class PartitionStore implements AutoCloseable {
 
     public synchronized Map<PartitionStatus, Integer> countByStatus(final String sourceId) {
         final Map<PartitionStatus, Integer> counts = new EnumMap<>(PartitionStatus.class);
-        for (final PartitionRecord record : index(sourceId).records.values()) {
+        final SourceIndex index = index(sourceId);
+        for (final PartitionRecord record : index.records.values()) {
             counts.merge(record.status(), 1, Integer::sum);
+        }
+        if (index.completed.size() > 0) {
+            counts.merge(PartitionStatus.COMPLETED, index.completed.size(), Integer::sum);
         }
         return counts;
     }
@@ -148,14 +155,59 @@ public final class PartitionStore implements AutoCloseable {
         }
     }
 
-    /** One source's partitions: ready now, waiting for a time (closed, delayed give-up), or leased. */
+    /**
+     * One source's partitions: ready now, waiting for a time (closed, delayed give-up), or leased, each with its
+     * record; completed ones only as a key fingerprint (a completed partition never changes again, and a scan of
+     * millions of objects must fit a small heap).
+     */
     private static final class SourceIndex {
+        /** Below this many lease entries the queue is not searched for superseded ones. */
+        private static final int MIN_WAITING_TO_PURGE = 1024;
+
+        private final String sourceId;
         private final Map<String, PartitionRecord> records = new HashMap<>();
+        private final CompletedKeys completed = new CompletedKeys();
         private final ArrayDeque<String> ready = new ArrayDeque<>();
         private final PriorityQueue<PartitionRecord> waiting = new PriorityQueue<>(Comparator.comparing(SourceIndex::dueTime));
 
+        SourceIndex(final String sourceId) {
+            this.sourceId = sourceId;
+        }
+
         private static Instant dueTime(final PartitionRecord record) {
             return record.status() == PartitionStatus.ASSIGNED ? record.leaseUntil() : record.availableAfter();
+        }
+
+        PartitionRecord get(final String key) {
+            final PartitionRecord record = records.get(key);
+            if (record != null || !completed.contains(key)) {
+                return record;
+            }
+            return new PartitionRecord(sourceId, key, PartitionStatus.COMPLETED, null, null, null, 0, 0, null);
+        }
+
+        /** The partition's new state: kept and scheduled, or, once completed, kept as its key's fingerprint only. */
+        void replace(final PartitionRecord record) {
+            if (record.status() == PartitionStatus.COMPLETED) {
+                records.remove(record.partitionKey());
+                completed.add(record.partitionKey());
+                return;
+            }
+            records.put(record.partitionKey(), record);
+            schedule(record);
+            purgeSupersededWaits();
+        }
+
+        /** After a replay: the completed partitions the journal had, down to their fingerprints. */
+        void compactCompleted() {
+            final Iterator<PartitionRecord> all = records.values().iterator();
+            while (all.hasNext()) {
+                final PartitionRecord record = all.next();
+                if (record.status() == PartitionStatus.COMPLETED) {
+                    completed.add(record.partitionKey());
+                    all.remove();
+                }
+            }
         }
 
         void schedule(final PartitionRecord record) {
@@ -174,6 +226,17 @@ public final class PartitionStore implements AutoCloseable {
                 }
                 case COMPLETED -> {
                 }
+            }
+        }
+
+        /**
+         * Drops the waiting entries of records replaced since (each lease renewal and each completion leaves one
+         * behind until its time): once they outnumber the live partitions, a scan's queue would otherwise hold an
+         * entry per object for the whole lease.
+         */
+        private void purgeSupersededWaits() {
+            if (waiting.size() > MIN_WAITING_TO_PURGE && waiting.size() > 2 * records.size()) {
+                waiting.removeIf(entry -> records.get(entry.partitionKey()) != entry);
             }
         }
 
