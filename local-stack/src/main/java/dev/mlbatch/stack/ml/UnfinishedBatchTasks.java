@@ -28,6 +28,7 @@ public final class UnfinishedBatchTasks {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnfinishedBatchTasks.class);
     private static final String TASK_INDEX = ".plugins-ml-task";
+    private static final int READS_BEFORE_UNREADABLE = 6;
 
     /** One unfinished task. */
     public record Task(String id, String modelId, String state) {
@@ -85,16 +86,33 @@ public final class UnfinishedBatchTasks {
      * provider (an OpenAI or Cohere job of a model service that restarted) or their model is gone. Tasks that read
      * (the restarted service still has their SageMaker or Bedrock job) stay as they are. Returns how many.
      */
-    public int failUnreadable(String reason) {
+    public int failUnreadable(String reason) throws InterruptedException {
         List<Task> unreadable = new ArrayList<>();
         for (Task task : list()) {
-            OpenSearchHttp.Answer read = os.get("/_plugins/_ml/tasks/" + task.id());
-            // 409: ML Commons' own poller was updating the task at that moment; it is alive.
-            if (!read.ok() && read.status() != 409) {
+            if (!readable(task)) {
                 unreadable.add(task);
             }
         }
         return fail(unreadable, reason);
+    }
+
+    /**
+     * Whether one of a few reads, 2 s apart, answers: a node started moments ago fails reads until ML Commons has
+     * fetched its master key ("Fetching master key timed out"), which says nothing about the task's job.
+     */
+    private boolean readable(Task task) throws InterruptedException {
+        for (int attempt = 1; attempt <= READS_BEFORE_UNREADABLE; attempt++) {
+            OpenSearchHttp.Answer read = os.get("/_plugins/_ml/tasks/" + task.id());
+            // 409: ML Commons' own poller was updating the task at that moment; it is alive.
+            if (read.ok() || read.status() == 409) {
+                return true;
+            }
+            LOG.info("batch task {}: read {} of {} failed: HTTP {}", task.id(), attempt, READS_BEFORE_UNREADABLE, read.status());
+            if (attempt < READS_BEFORE_UNREADABLE) {
+                Thread.sleep(2000);
+            }
+        }
+        return false;
     }
 
     /** Marks the unfinished tasks of these models FAILED with {@code reason}; returns how many. */

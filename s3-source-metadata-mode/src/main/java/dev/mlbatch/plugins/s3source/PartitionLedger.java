@@ -37,6 +37,11 @@ public class PartitionLedger {
         outstanding.remove(partitionKey);
     }
 
+    /** Objects listed and not yet taken up by a worker. */
+    public long listedNotYetTaken() {
+        return listedNotYetTaken.get();
+    }
+
     public boolean isOutstanding(final String partitionKey) {
         return outstanding.contains(partitionKey);
     }

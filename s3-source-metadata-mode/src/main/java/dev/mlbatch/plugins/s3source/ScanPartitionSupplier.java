@@ -16,9 +16,12 @@ import java.util.stream.Collectors;
 
 /**
  * The partition-creation supplier handed to {@link SourceCoordinator#getNextPartition}. When a scan is due it
- * lists every target and creates one partition per object version, page by page, then records the scan in the
- * global state. A bucket that does not exist or refuses access is logged and skipped for this scan; any other
- * listing failure (after the SDK's retries) aborts the scan without recording it, so it is retried.
+ * lists every target and creates one partition per object version, page by page, at most
+ * {@link #OBJECTS_PER_CALL} objects a call (the next call goes on where this one stopped), and records the scan in
+ * the global state once the last target is listed. A bucket that does not exist or refuses access is logged and
+ * skipped for this scan; any other listing failure (after the SDK's retries) leaves the scan unrecorded at the page
+ * that failed, and the next call tries that page again. Where a scan stands is kept in this process only: after a
+ * restart the scan lists from its start, and the partitions created before are not created twice.
  */
 public class ScanPartitionSupplier implements java.util.function.Function<Map<String, Object>, List<PartitionIdentifier>> {
     private static final Logger LOG = LoggerFactory.getLogger(ScanPartitionSupplier.class);
@@ -45,46 +48,111 @@ public class ScanPartitionSupplier implements java.util.function.Function<Map<St
         this.sourceCoordinator = sourceCoordinator;
     }
 
+    /**
+     * Objects one call lists at most before it returns, so that the partitions waiting to be taken, each a record in
+     * the coordination store, stay few however big the bucket is: the rest of the scan is listed by later calls.
+     */
+    static final int OBJECTS_PER_CALL = 10_000;
+    /** Below this many listed objects not yet taken, a worker asks for the next part of a scan under way. */
+    static final int LIST_AHEAD_BELOW = 5_000;
+
+    /** Where the scan under way stands: which target, which of its prefixes, which page. */
+    private static final class ScanCursor {
+        final int scanNumber;
+        final boolean laterScan;
+        final Instant startedAt;
+        int target;
+        int prefix;
+        String continuationToken;
+        long listed;
+
+        ScanCursor(final int scanNumber, final boolean laterScan, final Instant startedAt) {
+            this.scanNumber = scanNumber;
+            this.laterScan = laterScan;
+            this.startedAt = startedAt;
+        }
+    }
+
+    private volatile ScanCursor scan;
+
+    /** Whether a scan is under way and few of its listed objects wait to be taken: time to list its next part. */
+    public boolean wantsToListMore() {
+        return scan != null && ledger.listedNotYetTaken() < LIST_AHEAD_BELOW;
+    }
+
     @Override
     public synchronized List<PartitionIdentifier> apply(final Map<String, Object> globalState) {
         final Instant now = clock.instant();
-        if (!schedule.isScanDue(globalState, now)) {
-            return Collections.emptyList();
+        if (scan == null) {
+            if (!schedule.isScanDue(globalState, now)) {
+                return Collections.emptyList();
+            }
+            final int scanNumber = ScanSchedule.scansDone(globalState) + 1;
+            // A one-shot scan is a first scan on every start: its whole window applies.
+            scan = new ScanCursor(scanNumber, scanNumber > 1 && !schedule.isOneShot(), now);
+            if (schedule.isOneShot()) {
+                LOG.info("s3 scan started (one scan, no scheduling{}) over {} bucket entries", scanNumber > 1
+                        ? "; the store records " + (scanNumber - 1) + " earlier, objects they completed are skipped" : "",
+                        scanTargets.all().size());
+            } else {
+                LOG.info("s3 scan {} of {} started over {} bucket entries", scanNumber,
+                        schedule.allowedScans() == Integer.MAX_VALUE ? "unlimited" : schedule.allowedScans(), scanTargets.all().size());
+            }
         }
-        final int scanNumber = ScanSchedule.scansDone(globalState) + 1;
-        // A one-shot scan is a first scan on every start: its whole window applies.
-        final boolean laterScan = scanNumber > 1 && !schedule.isOneShot();
-        if (schedule.isOneShot()) {
-            LOG.info("s3 scan started (one scan, no scheduling{}) over {} bucket entries", scanNumber > 1
-                    ? "; the store records " + (scanNumber - 1) + " earlier, objects they completed are skipped" : "",
-                    scanTargets.all().size());
-        } else {
-            LOG.info("s3 scan {} of {} started over {} bucket entries", scanNumber,
-                    schedule.allowedScans() == Integer.MAX_VALUE ? "unlimited" : schedule.allowedScans(), scanTargets.all().size());
+        if (listSome(scan)) {
+            schedule.recordScan(globalState, scan.startedAt);
+            metrics.scansCompleted.increment();
+            LOG.info("s3 scan {} listed {} objects", scan.scanNumber, scan.listed);
+            scan = null;
         }
-        long total = 0;
-        for (final ScanTarget target : scanTargets.all()) {
-            total += listTarget(target, scanNumber, laterScan);
-        }
-        schedule.recordScan(globalState, now);
-        metrics.scansCompleted.increment();
-        LOG.info("s3 scan {} listed {} objects", scanNumber, total);
         return Collections.emptyList();
     }
 
-    private long listTarget(final ScanTarget target, final int scanNumber, final boolean laterScan) {
+    /** Lists from the cursor until {@link #OBJECTS_PER_CALL} objects or the scan's end; returns true at its end. */
+    private boolean listSome(final ScanCursor cursor) {
+        long listedNow = 0;
+        final List<ScanTarget> targets = scanTargets.all();
+        while (cursor.target < targets.size()) {
+            final ScanTarget target = targets.get(cursor.target);
+            final List<String> prefixes = BucketLister.prefixesOf(target);
+            if (cursor.prefix >= prefixes.size()) {
+                cursor.target++;
+                cursor.prefix = 0;
+                continue;
+            }
+            if (listedNow >= OBJECTS_PER_CALL) {
+                return false;
+            }
+            final BucketLister.Page page = listPage(target, prefixes.get(cursor.prefix), cursor);
+            if (page == null) {
+                cursor.target++;
+                cursor.prefix = 0;
+                cursor.continuationToken = null;
+                continue;
+            }
+            listedNow += page.accepted();
+            cursor.listed += page.accepted();
+            cursor.continuationToken = page.nextToken();
+            if (cursor.continuationToken == null) {
+                cursor.prefix++;
+            }
+        }
+        return true;
+    }
+
+    /** One page, or null when the target is skipped for this scan (its bucket does not exist or refuses access). */
+    private BucketLister.Page listPage(final ScanTarget target, final String prefix, final ScanCursor cursor) {
         try {
             // On later scans only the window's start applies, as upstream: the end was fixed for the first scan.
-            return lister.list(target, laterScan, this::createPartitions);
+            return lister.listPage(target, prefix, cursor.continuationToken, cursor.laterScan, this::createPartitions);
         } catch (final S3Exception e) {
-            if (isPermanentForThisScan(e)) {
-                metrics.bucketListFailed.increment();
-                LOG.error("s3 scan {}: cannot list {}: {} (HTTP {}{}); skipping it in this scan, other buckets continue",
-                        scanNumber, target.describe(), errorCode(e), e.statusCode(),
-                        target.getExpectedBucketOwner().map(owner -> ", expected bucket owner " + owner).orElse(""));
-                return 0;
-            }
             metrics.bucketListFailed.increment();
+            if (isPermanentForThisScan(e)) {
+                LOG.error("s3 scan {}: cannot list {}: {} (HTTP {}{}); skipping it in this scan, other buckets continue",
+                        cursor.scanNumber, target.describe(), errorCode(e), e.statusCode(),
+                        target.getExpectedBucketOwner().map(owner -> ", expected bucket owner " + owner).orElse(""));
+                return null;
+            }
             throw e;
         } catch (final SdkException e) {
             metrics.bucketListFailed.increment();

@@ -51,7 +51,7 @@ public class ScanWorker implements Runnable {
         while (stopSignal.getCount() > 0) {
             final Optional<SourcePartition<S3ObjectProgressState>> partition;
             try {
-                partition = coordinator.getNextPartition(supplier);
+                partition = coordinator.getNextPartition(supplier, supplier.wantsToListMore());
             } catch (final RuntimeException e) {
                 LOG.error("s3 scan could not get or create partitions: {}; retrying in {}", describe(e), backoffTime);
                 sleep(backoffTime);
