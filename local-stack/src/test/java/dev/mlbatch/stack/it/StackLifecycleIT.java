@@ -138,7 +138,8 @@ class StackLifecycleIT {
         }
         return os.post("/_plugins/_ml/models/" + env.get(StackEnv.BEDROCK_BATCH_MODEL_ID) + "/_batch_predict", Map.of("parameters", Map.of(
                         "inputDataConfig", Map.of("s3InputDataConfig", Map.of("s3Uri", "s3://" + bucket + "/" + key)),
-                        "jobName", "node-died",
+                        // A name of this run: the model service keeps the jobs of earlier runs on this state folder.
+                        "jobName", "node-died-" + System.currentTimeMillis(),
                         "outputDataConfig", Map.of("s3OutputDataConfig", Map.of("s3Uri", "s3://" + bucket + "/node-died-output/")))))
                 .orThrow("_batch_predict").path("task_id").asText();
     }
