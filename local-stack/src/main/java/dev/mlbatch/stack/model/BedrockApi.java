@@ -69,19 +69,14 @@ public final class BedrockApi {
 
     /** The jobs of the journal: ended ones as they ended, running ones run again from their start. */
     private void restore() {
-        for (ProviderJobJournal.Job recorded : journal.replay()) {
-            if (!API.equals(recorded.api())) {
-                continue;
-            }
+        journal.restore(API, recorded -> {
             InvocationJob job = new InvocationJob(recorded.id(), recorded.arn(), recorded.request(), recorded.createdAt());
             jobs.put(job.id(), job);
-            if (recorded.end() != null) {
-                job.restoreEnd(recorded.end());
-            } else {
-                LOG.info("invocation job {} ({}) was running when the service stopped: running it again", job.id(), job.jobName());
-                pool.submit(() -> runAndRecord(job));
-            }
-        }
+            return job;
+        }, InvocationJob::restoreEnd, job -> {
+            LOG.info("invocation job {} ({}) was running when the service stopped: running it again", job.id(), job.jobName());
+            pool.submit(() -> runAndRecord(job));
+        });
     }
 
     private void runAndRecord(InvocationJob job) {

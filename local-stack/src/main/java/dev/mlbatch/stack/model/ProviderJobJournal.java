@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The SageMaker transform jobs and Bedrock invocation jobs this service was given, one JSON line per creation and per
@@ -83,6 +86,25 @@ final class ProviderJobJournal implements AutoCloseable {
             throw new UncheckedIOException("cannot read the model service job journal " + file, e);
         }
         return new ArrayList<>(jobs.values());
+    }
+
+    /**
+     * Rebuilds the recorded jobs of {@code api}: each is made by {@code rebuild} (and so known again); an ended one is
+     * given its end, a running one handed to {@code runAgain}.
+     */
+    <J> void restore(final String api, final Function<Job, J> rebuild, final BiConsumer<J, JsonNode> end,
+                     final Consumer<J> runAgain) {
+        for (final Job recorded : replay()) {
+            if (!api.equals(recorded.api())) {
+                continue;
+            }
+            final J job = rebuild.apply(recorded);
+            if (recorded.end() != null) {
+                end.accept(job, recorded.end());
+            } else {
+                runAgain.accept(job);
+            }
+        }
     }
 
     synchronized void created(final String api, final String id, final String arn, final ObjectNode request, final Instant at) {

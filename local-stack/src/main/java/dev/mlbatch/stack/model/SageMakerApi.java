@@ -57,19 +57,14 @@ public final class SageMakerApi {
 
     /** The jobs of the journal: ended ones as they ended, running ones run again from their start. */
     private void restore() {
-        for (ProviderJobJournal.Job recorded : journal.replay()) {
-            if (!API.equals(recorded.api())) {
-                continue;
-            }
+        journal.restore(API, recorded -> {
             TransformJob job = new TransformJob(recorded.id(), recorded.arn(), recorded.request(), recorded.createdAt());
             jobs.put(job.name(), job);
-            if (recorded.end() != null) {
-                job.restoreEnd(recorded.end());
-            } else {
-                LOG.info("transform job {} was running when the service stopped: running it again", job.name());
-                pool.submit(() -> runAndRecord(job));
-            }
-        }
+            return job;
+        }, TransformJob::restoreEnd, job -> {
+            LOG.info("transform job {} was running when the service stopped: running it again", job.name());
+            pool.submit(() -> runAndRecord(job));
+        });
     }
 
     private void runAndRecord(TransformJob job) {
