@@ -69,9 +69,7 @@ public final class UnfinishedBatchTasks {
         while (true) {
             boolean anyAlive = false;
             for (Task task : list()) {
-                OpenSearchHttp.Answer read = os.get("/_plugins/_ml/tasks/" + task.id());
-                // 409: ML Commons' own poller was updating the task at that moment; it is alive.
-                anyAlive |= read.ok() || read.status() == 409;
+                anyAlive |= answers(read(task));
             }
             List<Task> left = list();
             if (left.isEmpty() || !anyAlive || System.nanoTime() > deadline) {
@@ -102,9 +100,8 @@ public final class UnfinishedBatchTasks {
      */
     private boolean readable(Task task) throws InterruptedException {
         for (int attempt = 1; attempt <= READS_BEFORE_UNREADABLE; attempt++) {
-            OpenSearchHttp.Answer read = os.get("/_plugins/_ml/tasks/" + task.id());
-            // 409: ML Commons' own poller was updating the task at that moment; it is alive.
-            if (read.ok() || read.status() == 409) {
+            OpenSearchHttp.Answer read = read(task);
+            if (answers(read)) {
                 return true;
             }
             LOG.info("batch task {}: read {} of {} failed: HTTP {}", task.id(), attempt, READS_BEFORE_UNREADABLE, read.status());
@@ -113,6 +110,16 @@ public final class UnfinishedBatchTasks {
             }
         }
         return false;
+    }
+
+    /** Reads the task through ML Commons, which makes it ask the provider for the job's state. */
+    private OpenSearchHttp.Answer read(Task task) {
+        return os.get("/_plugins/_ml/tasks/" + task.id());
+    }
+
+    /** 409: ML Commons' own poller was updating the task at that moment; it is alive. */
+    private static boolean answers(OpenSearchHttp.Answer read) {
+        return read.ok() || read.status() == 409;
     }
 
     /** Marks the unfinished tasks of these models FAILED with {@code reason}; returns how many. */

@@ -39,11 +39,14 @@ final class ProviderJobJournal implements AutoCloseable {
     }
 
     private final Path file;
+    /** What the file held when the service started, read once for both APIs. */
+    private final List<Job> recorded;
     private BufferedWriter writer;
     private boolean closed;
 
     private ProviderJobJournal(final Path file) {
         this.file = file;
+        this.recorded = replay(file);
     }
 
     static ProviderJobJournal none() {
@@ -55,7 +58,7 @@ final class ProviderJobJournal implements AutoCloseable {
     }
 
     /** The jobs recorded before, in creation order; a torn last line (the JVM killed mid-write) is skipped. */
-    synchronized List<Job> replay() {
+    private static List<Job> replay(final Path file) {
         final Map<String, Job> jobs = new LinkedHashMap<>();
         if (file == null || !Files.exists(file)) {
             return List.of();
@@ -94,13 +97,13 @@ final class ProviderJobJournal implements AutoCloseable {
      */
     <J> void restore(final String api, final Function<Job, J> rebuild, final BiConsumer<J, JsonNode> end,
                      final Consumer<J> runAgain) {
-        for (final Job recorded : replay()) {
-            if (!api.equals(recorded.api())) {
+        for (final Job one : recorded) {
+            if (!api.equals(one.api())) {
                 continue;
             }
-            final J job = rebuild.apply(recorded);
-            if (recorded.end() != null) {
-                end.accept(job, recorded.end());
+            final J job = rebuild.apply(one);
+            if (one.end() != null) {
+                end.accept(job, one.end());
             } else {
                 runAgain.accept(job);
             }

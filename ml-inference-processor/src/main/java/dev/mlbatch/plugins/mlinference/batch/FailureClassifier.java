@@ -31,7 +31,6 @@ public final class FailureClassifier {
     /** A provider's words for "no such job" as ML Commons passes them on when it refreshes a task. */
     private static final List<String> UNKNOWN_JOB_MARKERS = List.of(
             "could not find requested job",
-            "resourcenotfoundexception",
             "resourcenotfound");
 
     /**
