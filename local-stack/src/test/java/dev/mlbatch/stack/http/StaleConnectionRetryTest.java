@@ -80,12 +80,13 @@ class StaleConnectionRetryTest {
                     s.setSoLinger(true, 0); // close with RST: "Connection reset" at the client
                     return;
                 }
+                // Counted before the answer is written: the client may assert as soon as it has read it.
+                answered.incrementAndGet();
                 byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                         + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();
-                answered.incrementAndGet();
             }
         } catch (IOException e) {
             // the client went away
