@@ -3,6 +3,7 @@ package dev.mlbatch.stack;
 import dev.mlbatch.stack.health.ClusterStaysRedException;
 import dev.mlbatch.stack.health.StackHealth;
 import dev.mlbatch.stack.http.PublicLoopbackAddress;
+import dev.mlbatch.stack.ml.MasterKeyReadiness;
 import dev.mlbatch.stack.ml.OpenSearchHttp;
 import dev.mlbatch.stack.ml.UnfinishedBatchTasks;
 import dev.mlbatch.stack.opensearch.MavenFetcher;
@@ -61,6 +62,8 @@ public final class StackLauncher {
     private static final int START_ATTEMPTS = 3;
     /** How long a live process of this stack may take to answer before it counts as down (a loaded machine). */
     private static final Duration SLOW_ANSWER = Duration.ofSeconds(30);
+    /** How long a started node's ML Commons may take to read its master key. */
+    private static final Duration ML_READY_TIMEOUT = Duration.ofSeconds(120);
 
     /** The ports a stack asks for first; a busy one is replaced by a free one, and {@code up} says so. */
     public record Ports(int openSearch, int transport, int s3, int modelService, int gateway) {
@@ -133,6 +136,7 @@ public final class StackLauncher {
                     } else {
                         node.stop();
                         openSearchUrl = startNode(previous, out);
+                        new MasterKeyReadiness(new OpenSearchHttp(openSearchUrl)).await(ML_READY_TIMEOUT);
                     }
                     if (servicesStayUp(previous, openSearchUrl)) {
                         ports = portsOf(previous);

@@ -102,6 +102,15 @@ class StackLifecycleIT {
             JsonNode task = new OpenSearchHttp(again.get(StackEnv.OPENSEARCH_URL)).get("/.plugins-ml-task/_doc/" + taskId)
                     .orThrow("read task").path("_source");
             assertTrue(List.of("CREATED", "RUNNING").contains(task.path("state").asText()), "task not marked FAILED: " + task);
+            // up waited for ML Commons' master key: the first read through ML Commons (which decrypts the connector's
+            // credentials to ask the provider) answers, instead of HTTP 500 "Fetching master key timed out."
+            OpenSearchHttp osAfterRestart = new OpenSearchHttp(again.get(StackEnv.OPENSEARCH_URL));
+            OpenSearchHttp.Answer firstRead = osAfterRestart.get("/_plugins/_ml/tasks/" + taskId);
+            assertEquals(200, firstRead.status(), firstRead.toString());
+            osAfterRestart.post("/.plugins-ml-connector/_refresh", null);
+            JsonNode probes = osAfterRestart.post("/_plugins/_ml/connectors/_search",
+                    Map.of("query", Map.of("match_phrase", Map.of("name", "mlbatch-master-key-probe")))).orThrow("search connectors");
+            assertEquals(0, probes.path("hits").path("total").path("value").asInt(), "the probe connector was removed: " + probes);
 
             // Now only the services JVM dies: the node is kept.
             long nodeAgain = ProcessControl.readPid(home.openSearchPidFile()).orElseThrow();
