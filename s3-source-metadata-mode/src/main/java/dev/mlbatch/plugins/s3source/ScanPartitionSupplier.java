@@ -49,12 +49,17 @@ public class ScanPartitionSupplier implements java.util.function.Function<Map<St
     }
 
     /**
-     * Objects one call lists at most before it returns, so that the partitions waiting to be taken, each a record in
-     * the coordination store, stay few however big the bucket is: the rest of the scan is listed by later calls.
+     * Objects after which one call returns (a page is never split): about one page of a default listing. A call
+     * holds the listing for one S3 round trip only, so the worker that lists goes back to processing objects at once
+     * and the next page is asked for as soon as the backlog allows; the partitions waiting to be taken, each a record
+     * in the coordination store, stay few however big the bucket is.
      */
-    static final int OBJECTS_PER_CALL = 10_000;
-    /** Below this many listed objects not yet taken, a worker asks for the next part of a scan under way. */
-    static final int LIST_AHEAD_BELOW = 5_000;
+    static final int OBJECTS_PER_CALL = 1_000;
+    /**
+     * Below this many listed objects not yet taken, a worker asks for the next part of a scan under way: ten pages
+     * ahead, so that workers do not run dry while one of them waits for S3.
+     */
+    static final int LIST_AHEAD_BELOW = 10_000;
 
     /** Where the scan under way stands: which target, which of its prefixes, which page. */
     private static final class ScanCursor {
@@ -78,6 +83,11 @@ public class ScanPartitionSupplier implements java.util.function.Function<Map<St
     /** Whether a scan is under way and few of its listed objects wait to be taken: time to list its next part. */
     public boolean wantsToListMore() {
         return scan != null && ledger.listedNotYetTaken() < LIST_AHEAD_BELOW;
+    }
+
+    /** Whether a scan has started and has objects left to list. */
+    public boolean isListing() {
+        return scan != null;
     }
 
     @Override

@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
  * One of the source's {@code workers}: takes object partitions from the coordinator (which runs the scan supplier
  * when it has none) and processes them one at a time until the source stops. When there is nothing to do it sleeps
  * until the next scan is due, at most {@code backoff_time}, and at most a second while its own objects wait for
- * a retry.
+ * a retry; while a scan is being listed (another worker waits for S3's next page) it looks again within milliseconds.
  */
 public class ScanWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ScanWorker.class);
     private static final Duration RETRY_POLL = Duration.ofSeconds(1);
+    /** While another worker lists the next page, partitions appear within milliseconds. */
+    private static final Duration LISTING_POLL = Duration.ofMillis(2);
 
     private final SourceCoordinator<S3ObjectProgressState> coordinator;
     private final ScanPartitionSupplier supplier;
@@ -59,6 +61,10 @@ public class ScanWorker implements Runnable {
             }
             if (partition.isEmpty()) {
                 ledger.onNothingAvailable();
+                if (supplier.isListing()) {
+                    sleep(LISTING_POLL);
+                    continue;
+                }
                 final Duration idle = schedule.idleSleep(backoffTime, clock.instant());
                 sleep(ledger.outstandingCount() > 0 && idle.compareTo(RETRY_POLL) > 0 ? RETRY_POLL : idle);
                 continue;

@@ -64,23 +64,27 @@ class ScanPartitionSupplierTest {
     }
 
     @Test
-    void aBigBucketIsListedAPartAtATimeAndTheScanRecordedAtItsEnd() {
+    void aBigBucketIsListedAPageACallAndTheScanRecordedAtItsEnd() {
         final ScanPartitionSupplier supplier = supplier();
 
         supplier.apply(globalState);
-        assertEquals(ScanPartitionSupplier.OBJECTS_PER_CALL, coordinator.statuses().size(), "the first call lists one part");
+        assertEquals(PAGE_SIZE, coordinator.statuses().size(), "the first call lists one page");
+        assertTrue(supplier.isListing());
         assertFalse(schedule.isAllScansDone());
         assertEquals(0, ScanSchedule.scansDone(globalState), "not recorded before its end");
-        assertFalse(supplier.wantsToListMore(), "10,000 listed objects wait to be taken");
+        assertTrue(supplier.wantsToListMore(), "1,000 listed objects wait: fewer than the ten pages listed ahead");
 
-        for (int i = 0; i < 6_000; i++) {
-            ledger.onAcquired("taken-" + i);
+        for (int call = 2; call <= 10; call++) {
+            supplier.apply(globalState);
         }
-        assertTrue(supplier.wantsToListMore(), "4,000 left: time to list the next part");
+        assertEquals(10 * PAGE_SIZE, coordinator.statuses().size());
+        assertFalse(supplier.wantsToListMore(), "ten pages wait to be taken: no more listing until workers take some");
+        ledger.onAcquired("taken-0");
+        assertTrue(supplier.wantsToListMore(), "one taken: the next page may be listed");
 
-        supplier.apply(globalState);
-        assertEquals(2 * ScanPartitionSupplier.OBJECTS_PER_CALL, coordinator.statuses().size());
-        supplier.apply(globalState);
+        while (supplier.isListing()) {
+            supplier.apply(globalState);
+        }
         assertEquals(PAGES * PAGE_SIZE, coordinator.statuses().size(), "the whole bucket, each object once");
         assertEquals(1, ScanSchedule.scansDone(globalState));
         assertTrue(schedule.isAllScansDone());
