@@ -2,16 +2,16 @@ package dev.mlbatch.plugins.mlinference.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.mlbatch.plugins.common.aws.OpenSearchSigningAwsConfig;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Size;
-import org.opensearch.dataprepper.aws.api.AwsConfig;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsOptions;
 import org.opensearch.dataprepper.aws.api.AwsCredentialsSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
-/** The {@code aws} block: upstream's shared keys ({@link AwsConfig}) plus {@code job_sts_role_arn} and {@code serverless}. */
-public class MlInferenceAwsConfig extends AwsConfig {
+/** The {@code aws} block: upstream's shared keys and {@code serverless} ({@link OpenSearchSigningAwsConfig}) plus {@code job_sts_role_arn}. */
+public class MlInferenceAwsConfig extends OpenSearchSigningAwsConfig {
     private static final String ROLE_ARN = "^arn:aws(-[^:]+)?:iam::\\d{12}:role/.+$";
 
     /** The role Bedrock runs a built-in model's jobs with (sent as roleArn); upstream's name. */
@@ -20,37 +20,14 @@ public class MlInferenceAwsConfig extends AwsConfig {
     @Size(min = 20, max = 2048, message = "aws.job_sts_role_arn must be 20 to 2048 characters")
     private String jobStsRoleArn;
 
-    /** Amazon OpenSearch Serverless: sign for service {@code aoss} with the payload hash header. */
-    @JsonProperty("serverless")
-    @JsonPropertyDescription("Sign for service aoss (OpenSearch Serverless) instead of es. Default false.")
-    private boolean serverless = false;
-
     public String getJobStsRoleArn() {
         return jobStsRoleArn;
     }
 
-    public boolean isServerless() {
-        return serverless;
-    }
-
     /** {@code region} as its id, or null when none (or a blank one, which validation refuses) is given. */
     public String regionId() {
-        try {
-            final Region region = getAwsRegion();
-            return region == null ? null : region.id();
-        } catch (final IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    @AssertTrue(message = "aws.region must not be blank")
-    boolean isAwsRegionValid() {
-        try {
-            getAwsRegion();
-            return true;
-        } catch (final IllegalArgumentException e) {
-            return false;
-        }
+        final Region region = regionOrNull();
+        return region == null ? null : region.id();
     }
 
     @AssertTrue(message = "aws.sts_role_arn must look like arn:aws:iam::<account>:role/<name>")
