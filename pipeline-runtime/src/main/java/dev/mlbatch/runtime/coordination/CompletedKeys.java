@@ -30,15 +30,33 @@ final class CompletedKeys {
 
     /** Adds the key; returns false when it was there already. */
     boolean add(final String key) {
+        final long[] print = fingerprint(key);
+        return addFingerprint(print[0], print[1]);
+    }
+
+    /** Adds a fingerprint as {@link #forEach} gave it (a reopened journal); returns false when it was there already. */
+    boolean addFingerprint(final long high, final long low) {
         if (size + 1 > (table.length / 2) * MAX_LOAD) {
             grow();
         }
-        final long[] print = fingerprint(key);
-        if (!insert(table, print[0], print[1])) {
+        if (!insert(table, high, low == 0 && high == 0 ? 1 : low)) {
             return false;
         }
         size++;
         return true;
+    }
+
+    /** What a journal keeps of the completed keys: their fingerprints, one (high, low) pair each. */
+    interface FingerprintConsumer<E extends Exception> {
+        void accept(long high, long low) throws E;
+    }
+
+    <E extends Exception> void forEach(final FingerprintConsumer<E> consumer) throws E {
+        for (int i = 0; i < table.length; i += 2) {
+            if (table[i] != 0 || table[i + 1] != 0) {
+                consumer.accept(table[i], table[i + 1]);
+            }
+        }
     }
 
     boolean contains(final String key) {

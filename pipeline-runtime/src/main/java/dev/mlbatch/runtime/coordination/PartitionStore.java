@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,28 @@ public final class PartitionStore implements AutoCloseable {
         store.journal.replay(new PartitionJournal.Replay() {
             @Override
             public void partition(final PartitionRecord record) {
-                store.index(record.sourceId()).records.put(record.partitionKey(), record);
+                final SourceIndex index = store.index(record.sourceId());
+                if (record.status() == PartitionStatus.COMPLETED) {
+                    // A completed partition never changes again: its key's fingerprint is all that is kept.
+                    index.records.remove(record.partitionKey());
+                    index.completed.add(record.partitionKey());
+                } else {
+                    index.records.put(record.partitionKey(), record);
+                }
             }
 
             @Override
             public void globalState(final String sourceId, final Map<String, Object> state) {
                 store.globalStates.put(sourceId, state == null ? new LinkedHashMap<>() : new LinkedHashMap<>(state));
             }
+
+            @Override
+            public void completed(final String sourceId, final long high, final long low) {
+                store.index(sourceId).completed.addFingerprint(high, low);
+            }
         });
-        final List<PartitionRecord> all = new ArrayList<>();
+        final List<PartitionRecord> unfinished = new ArrayList<>();
+        final Map<String, CompletedKeys> completed = new HashMap<>();
         for (final SourceIndex index : store.sources.values()) {
             for (final Map.Entry<String, PartitionRecord> entry : index.records.entrySet()) {
                 PartitionRecord record = entry.getValue();
@@ -54,13 +66,13 @@ public final class PartitionStore implements AutoCloseable {
                     entry.setValue(record);
                 }
                 index.schedule(record);
-                all.add(record);
+                unfinished.add(record);
+            }
+            if (index.completed.size() > 0) {
+                completed.put(index.sourceId, index.completed);
             }
         }
-        store.journal.compactAndOpen(all, store.globalStates);
-        for (final SourceIndex index : store.sources.values()) {
-            index.compactCompleted();
-        }
+        store.journal.compactAndOpen(new PartitionJournal.Snapshot(store.globalStates, completed, unfinished));
         return store;
     }
 
@@ -196,18 +208,6 @@ public final class PartitionStore implements AutoCloseable {
             records.put(record.partitionKey(), record);
             schedule(record);
             purgeSupersededWaits();
-        }
-
-        /** After a replay: the completed partitions the journal had, down to their fingerprints. */
-        void compactCompleted() {
-            final Iterator<PartitionRecord> all = records.values().iterator();
-            while (all.hasNext()) {
-                final PartitionRecord record = all.next();
-                if (record.status() == PartitionStatus.COMPLETED) {
-                    completed.add(record.partitionKey());
-                    all.remove();
-                }
-            }
         }
 
         void schedule(final PartitionRecord record) {

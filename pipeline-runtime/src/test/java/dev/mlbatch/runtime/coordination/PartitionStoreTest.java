@@ -3,6 +3,7 @@ package dev.mlbatch.runtime.coordination;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The store alone: completed partitions kept as fingerprints, superseded lease entries dropped, restarts. */
@@ -91,6 +93,43 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.durable(file)) {
             assertEquals(8, store.countByStatus(SOURCE).get(PartitionStatus.COMPLETED), "a second reopen keeps them too");
         }
+    }
+
+    @Test
+    void aCompactedJournalKeepsCompletedPartitionsAsFingerprintsOnly() throws Exception {
+        final Path file = directory.resolve("coordination.jsonl");
+        try (PartitionStore store = PartitionStore.durable(file)) {
+            store.createIfAbsent(SOURCE, keys(3000));
+            completeAll(store, 2500);
+        }
+        try (PartitionStore store = PartitionStore.durable(file)) {
+            assertEquals(Map.of(PartitionStatus.COMPLETED, 2500, PartitionStatus.UNASSIGNED, 500), store.countByStatus(SOURCE));
+        }
+        final String journal = Files.readString(file);
+        assertFalse(journal.contains("bucket|prefix/object-17.jsonl\""), "a completed key is kept as its fingerprint only");
+        assertTrue(journal.contains("bucket|prefix/object-2999.jsonl"), "an unfinished one in full");
+        assertEquals(3 + 500, journal.lines().count(), "2,500 fingerprints on 3 lines, then the 500 unfinished partitions");
+        try (PartitionStore store = PartitionStore.durable(file)) {
+            assertEquals(Map.of(PartitionStatus.COMPLETED, 2500, PartitionStatus.UNASSIGNED, 500), store.countByStatus(SOURCE),
+                    "reopened from fingerprints");
+            assertEquals(0, store.createIfAbsent(SOURCE, keys(3000)));
+        }
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredAndABadLineBeforeTheEndIsRefusedWithItsNumber() throws Exception {
+        final Path file = directory.resolve("coordination.jsonl");
+        try (PartitionStore store = PartitionStore.durable(file)) {
+            store.createIfAbsent(SOURCE, keys(3));
+        }
+        final List<String> lines = Files.readAllLines(file);
+        Files.writeString(file, String.join("\n", lines) + "\n{\"partition\":{\"source_i");
+        try (PartitionStore store = PartitionStore.durable(file)) {
+            assertEquals(Map.of(PartitionStatus.UNASSIGNED, 3), store.countByStatus(SOURCE), "the torn write is dropped");
+        }
+        Files.writeString(file, lines.get(0) + "\nnot json\n" + lines.get(1) + "\n");
+        final IllegalStateException corrupt = assertThrows(IllegalStateException.class, () -> PartitionStore.durable(file));
+        assertTrue(corrupt.getMessage().contains("is corrupt at line 2"), corrupt.getMessage());
     }
 
     @Test
