@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * The durable side of the partition store: an append-only JSON-lines file of partition and global-state changes,
- * replayed (last write wins) and compacted when opened, completed partitions down to their key fingerprints. Each write is flushed to the operating system, so a
- * killed runtime loses nothing it had recorded.
+ * replayed (last write wins) and compacted when opened, completed partitions down to their key fingerprints. Each
+ * write is flushed to the operating system, so a killed runtime loses nothing it had recorded.
  */
 final class PartitionJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionJournal.class);
@@ -83,6 +83,7 @@ final class PartitionJournal implements AutoCloseable {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
             JsonProcessingException unreadable = null;
+            int unreadableLine = 0;
             String line;
             while ((line = reader.readLine()) != null) {
                 lineNumber++;
@@ -91,7 +92,7 @@ final class PartitionJournal implements AutoCloseable {
                 }
                 if (unreadable != null) {
                     // Only the last line can be torn (the process died mid-write); anything else is corruption.
-                    throw new IllegalStateException("Coordination store " + file + " is corrupt at line " + (lineNumber - 1)
+                    throw new IllegalStateException("Coordination store " + file + " is corrupt at line " + unreadableLine
                             + ": " + unreadable.getOriginalMessage());
                 }
                 final Entry entry;
@@ -99,6 +100,7 @@ final class PartitionJournal implements AutoCloseable {
                     entry = MAPPER.readValue(line, Entry.class);
                 } catch (final JsonProcessingException e) {
                     unreadable = e;
+                    unreadableLine = lineNumber;
                     continue;
                 }
                 apply(entry, replay);

@@ -127,7 +127,7 @@ class PartitionStoreTest {
         try (PartitionStore store = PartitionStore.durable(file)) {
             assertEquals(Map.of(PartitionStatus.UNASSIGNED, 3), store.countByStatus(SOURCE), "the torn write is dropped");
         }
-        Files.writeString(file, lines.get(0) + "\nnot json\n" + lines.get(1) + "\n");
+        Files.writeString(file, lines.get(0) + "\nnot json\n\n" + lines.get(1) + "\n");
         final IllegalStateException corrupt = assertThrows(IllegalStateException.class, () -> PartitionStore.durable(file));
         assertTrue(corrupt.getMessage().contains("is corrupt at line 2"), corrupt.getMessage());
     }
