@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -290,11 +291,12 @@ public final class OpenAiApi {
     }
 
     private Reply cancel(OpenAiBatch batch) {
-        if (!batch.requestCancel(clock.instant().getEpochSecond())) {
+        Optional<ObjectNode> cancelling = batch.requestCancel(clock.instant().getEpochSecond());
+        if (cancelling.isEmpty()) {
             return error(409, "Cannot cancel a batch with status '" + batch.status() + "'.", "invalid_request_error", null, null);
         }
-        LOG.info("openai batch {} ({}) -> {}", batch.id(), batch.jobName(), batch.status());
-        return Reply.json(200, batch.toJson());
+        LOG.info("openai batch {} ({}) -> {}", batch.id(), batch.jobName(), cancelling.get().path("status").asText());
+        return Reply.json(200, cancelling.get());
     }
 
     private Reply listBatches(HttpCall call) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -130,16 +131,20 @@ final class OpenAiBatch {
         }
     }
 
-    /** validating/in_progress/finalizing → cancelling (true); already cancelling → true, unchanged; ended → false. */
-    synchronized boolean requestCancel(long now) {
+    /**
+     * validating/in_progress/finalizing → cancelling; already cancelling → unchanged. Returns the batch as it stood
+     * right after the request (taken under the same lock: the runner may end the batch a moment later, and the
+     * cancel's answer must still say "cancelling", as OpenAI's does), or empty when it had ended.
+     */
+    synchronized Optional<ObjectNode> requestCancel(long now) {
         if (isTerminal()) {
-            return false;
+            return Optional.empty();
         }
         if (!cancelRequested()) {
             status = "cancelling";
             cancellingAt = now;
         }
-        return true;
+        return Optional.of(toJson());
     }
 
     synchronized ObjectNode toJson() {
