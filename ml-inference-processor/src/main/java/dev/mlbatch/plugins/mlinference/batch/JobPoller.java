@@ -33,11 +33,14 @@ final class JobPoller implements AutoCloseable {
     }
 
     /**
-     * Look-ups by name in a row that find no task before a job is given up as lost: the provider has the job (it
+     * How long look-ups by name may find no task before a job is given up as lost: the provider has the job (it
      * refused a second one with its name) but ML Commons kept no task for it, as when OpenSearch died between the
-     * provider's answer and the task's write. Nothing would ever end it; its input goes to the next attempt.
+     * provider's answer and the task's write; nothing would ever end it, so its input goes to the next attempt.
+     * Not shorter: a Bedrock task carries only the job's ARN until ML Commons first refreshes it (its own poller, once
+     * a minute), so a task created moments before a crash is found by name only after up to a minute. A count of
+     * look-ups (5, i.e. 1.5 s at a 300 ms poll interval) paid such jobs twice.
      */
-    static final int LOOK_UPS_WITHOUT_TASK = 5;
+    static final Duration NO_TASK_GIVE_UP_AFTER = Duration.ofMinutes(3);
 
     private final Duration pollInterval;
     private final BatchJobSubmitter submitter;
@@ -127,16 +130,22 @@ final class JobPoller implements AutoCloseable {
         }
         if (polled.record().taskId() == null) {
             if (polled.foundTaskId() != null) {
-                item.lookUpsWithoutTask = 0;
+                item.noTaskSince = null;
                 item.record = item.record.foundByName(polled.foundTaskId(),
                         item.record.submittedAt() == null ? clock.instant() : item.record.submittedAt());
                 work.save(item.record);
                 LOG.info("Job {}: found its task {}", item.record.jobName(), polled.foundTaskId());
-            } else if (polled.failure() == null && ++item.lookUpsWithoutTask >= LOOK_UPS_WITHOUT_TASK) {
-                item.lookUpsWithoutTask = 0;
-                ended.jobEnded(item, new TaskStatus(null, "UNREACHABLE", MissingNode.getInstance(), submitter.serviceLabel()
-                        + " has no task for job " + item.record.jobName() + " after " + LOOK_UPS_WITHOUT_TASK
-                        + " look-ups by name (the answer to its creation was lost)", null, null));
+            } else if (polled.failure() == null) {
+                final Instant now = clock.instant();
+                if (item.noTaskSince == null) {
+                    item.noTaskSince = now;
+                } else if (!now.isBefore(item.noTaskSince.plus(NO_TASK_GIVE_UP_AFTER))) {
+                    final Duration searched = Duration.between(item.noTaskSince, now);
+                    item.noTaskSince = null;
+                    ended.jobEnded(item, new TaskStatus(null, "UNREACHABLE", MissingNode.getInstance(), submitter.serviceLabel()
+                            + " has no task for job " + item.record.jobName() + " after " + searched.toSeconds()
+                            + " s of look-ups by name (the answer to its creation was lost)", null, null));
+                }
             }
             return;
         }

@@ -16,8 +16,8 @@ final class WorkItem {
     final List<Event> events = new ArrayList<>();
     Instant nextPollAt = Instant.MIN;
     boolean pollInFlight;
-    /** Look-ups by name in a row that found no task (see {@link JobPoller#LOOK_UPS_WITHOUT_TASK}). */
-    int lookUpsWithoutTask;
+    /** Since when look-ups by name in a row found no task (see {@link JobPoller#NO_TASK_GIVE_UP_AFTER}); null: found or not looked. */
+    Instant noTaskSince;
     /** Ask the service for a job of this name before creating one (a crash may have come between the two). */
     boolean lookUpFirst;
     Instant retryingSince;
